@@ -1,0 +1,44 @@
+package io.quantarena.core.quant;
+
+import io.quantarena.core.tensor.GgmlType;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The codecs we implement, by type. */
+public final class QuantCodecs {
+
+    private static final Map<GgmlType, QuantCodec> CODECS = new EnumMap<>(GgmlType.class);
+
+    static {
+        // Each format family registers its codecs here.
+        for (QuantCodec c : List.<QuantCodec>of(
+                // (format families are added here)
+        )) {
+            CODECS.put(c.type(), c);
+        }
+    }
+
+    private QuantCodecs() {
+    }
+
+    /** The codec for {@code type}, or an exception naming the type and the supported ones. */
+    public static QuantCodec forType(GgmlType type) {
+        QuantCodec c = CODECS.get(type);
+        if (c == null) {
+            throw new UnsupportedOperationException("quant type " + type.typeName() + " (id " + type.id()
+                    + ") is not supported; supported: " + supported());
+        }
+        return c;
+    }
+
+    public static boolean isSupported(GgmlType type) {
+        return CODECS.containsKey(type);
+    }
+
+    public static Set<GgmlType> supported() {
+        return CODECS.keySet();
+    }
+}

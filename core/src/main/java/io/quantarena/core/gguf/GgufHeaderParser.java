@@ -371,8 +371,8 @@ final class GgufHeaderParser {
     /** Fails unless {@code count} records of at least {@code minBytes} each can fit in the rest of the file. */
     private void checkCount(long count, int minBytes, String field) throws GgufFormatException {
         if (count < 0 || count > (size - pos) / minBytes) {
-            throw error(field, Long.toUnsignedString(count) + " is impossible: " + (size - pos)
-                    + " bytes remain, at least " + minBytes + " per element needed");
+            throw error(field, Long.toUnsignedString(count) + " is impossible: only " + (size - pos)
+                    + " bytes remain and each element takes at least " + minBytes + " (truncated or corrupt)");
         }
     }
 

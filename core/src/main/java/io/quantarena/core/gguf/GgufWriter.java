@@ -76,6 +76,7 @@ public final class GgufWriter implements AutoCloseable {
     private int currentFile = -1;
     private FileChannel channel;
     private boolean closed;
+    private long bytesWritten;
 
     private GgufWriter(Path path, SplitPolicy split) {
         this.path = path;
@@ -227,6 +228,11 @@ public final class GgufWriter implements AutoCloseable {
         }
     }
 
+    /** Bytes handed to the output so far, over all files (headers, data and padding). */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
     /** Output files (known after the first data write or close). */
     public List<Path> paths() {
         return List.copyOf(paths);
@@ -258,6 +264,23 @@ public final class GgufWriter implements AutoCloseable {
         if (nextTensor < declared.size()) {
             throw new IllegalStateException("GGUF writer closed after " + nextTensor + " of " + declared.size()
                     + " tensors; '" + declared.get(nextTensor).name() + "' and later have no data, " + paths + " incomplete");
+        }
+    }
+
+    /**
+     * Abandons the output: closes and deletes the files written so far. Use on failure or
+     * cancellation instead of {@link #close()}; a later close() does nothing.
+     */
+    public void abort() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (channel != null) {
+            channel.close();
+        }
+        for (Path p : paths) {
+            java.nio.file.Files.deleteIfExists(p);
         }
     }
 
@@ -354,6 +377,7 @@ public final class GgufWriter implements AutoCloseable {
 
     private void writeBytes(MemorySegment src) throws IOException {
         long n = src.byteSize();
+        bytesWritten += n;
         if (n <= buffer.remaining()) {
             buffer.put(src.asByteBuffer());
             return;
@@ -378,6 +402,7 @@ public final class GgufWriter implements AutoCloseable {
                 buffer.put((byte) 0);
             }
             n -= k;
+            bytesWritten += k;
         }
     }
 

@@ -126,6 +126,22 @@ class SentencePieceTokenizerTest {
     }
 
     @Test
+    void charactersThatOnlyOccurInsidePiecesStillMerge() {
+        Vocabulary v = vocab(false, true, "a:-2", "ab:-1");
+        SentencePieceTokenizer t = new SentencePieceTokenizer(v);
+        assertThat(t.encode("ab", false, false)).containsExactly(id(v, "ab"));
+        assertThat(t.encode("ba", false, false)).containsExactly(BYTE0 + 'b', id(v, "a"));
+    }
+
+    @Test
+    void piecesSpanningASpaceMarkDisableWordByWordTokenization() {
+        Vocabulary v = vocab(true, true, "▁:-10", "x:-10", "▁x:-1", "x▁:-0.5");
+        // "▁x▁x": x▁ (-0.5) beats both ▁x (-1); cutting into words "▁x" "▁x" would miss it
+        assertThat(new SentencePieceTokenizer(v).encode("x x", false, false))
+                .containsExactly(id(v, "▁"), id(v, "x▁"), id(v, "x"));
+    }
+
+    @Test
     void longRunsWithoutSpacesStayFast() {
         Vocabulary v = vocab(false, true, "a:-3", "aa:-2", "aaaa:-1");
         int[] ids = new SentencePieceTokenizer(v).encode("a".repeat(200_001), false, false);

@@ -3,8 +3,9 @@ package io.quantarena.core.quant;
 import java.util.Arrays;
 
 /**
- * The level/scale searches shared by the K-quant encoders (spec/quant-types.md §2.2–§2.7),
- * evaluated in the order of the x86 reference build (§1.1): {@link Math#fma} exactly where
+ * The level/scale searches of spec/quant-types.md §2.2–§2.7, shared by the K-quant encoders
+ * and the imatrix paths of the legacy 32-element formats (Q4_0, Q5_0, Q6_0 use
+ * {@link #makeQxQuants}; Q4_1, Q5_1 use {@link #makeQkx3Quants}), evaluated in the order of the x86 reference build (§1.1): {@link Math#fma} exactly where
  * §1.1 says that build fuses a multiply-add (recipes R1, R3, R4 in make_qkx2/make_qkx3/
  * make_qp_quants, and every {@code nearest_int(a*b)}, which rounds the exact product);
  * separate roundings everywhere else.
@@ -63,7 +64,7 @@ public final class KQuantMath {
 
     /**
      * Symmetric signed levels with scale search and the ik greedy refinement (§2.2,
-     * rmse_type 1). Levels {@code -nmax..nmax-1} are stored in {@code levels} offset by nmax.
+     * rmse_type 1; Q3_K, Q6_K, Q4_0, Q5_0, Q6_0). Levels {@code -nmax..nmax-1} are stored in {@code levels} offset by nmax.
      * The weighted sums are accumulated unfused (the reference vectorizes these loops; §1.1
      * Q6_K row). §1.1 names no fusion in the candidate scales or the greedy refinement, so
      * those are unfused too (the reference files cannot tell either way).
@@ -334,7 +335,8 @@ public final class KQuantMath {
 
     /**
      * ik's asymmetric search with double accumulation, closed-form error and greedy
-     * refinement (§2.6, recipe R3; use_mad = false). Outputs as {@link #makeQkx2Quants}.
+     * refinement (§2.6, recipe R3; use_mad = false; imatrix paths of Q2_K, Q4_K, Q5_K, Q4_1,
+     * Q5_1). Outputs as {@link #makeQkx2Quants}.
      */
     public static float makeQkx3Quants(int n, int nmax, float[] x, int xOff, float[] w, int wOff,
                                        int[] levels, int lOff, float[] mins, int minIdx, int[] aux,

@@ -42,8 +42,9 @@ public final class Q4_1Codec implements QuantCodec {
                          MemorySegment dst, long dstOffset) {
         int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         byte[] block = new byte[BLOCK_BYTES];
-        byte[] levels = new byte[QK];
-        byte[] scratch = new byte[QK];
+        int[] levels = new int[QK];
+        int[] aux = new int[QK];
+        float[] negMin = new float[1];
         float[] w = new float[QK];
         long out = dstOffset;
         for (int r = 0; r < nrows; r++) {
@@ -55,10 +56,10 @@ public final class Q4_1Codec implements QuantCodec {
                     referenceBlock(src, x0, block, levels);
                 } else {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
-                    ScaleMinSearch.Fit fit = ScaleMinSearch.makeQkx3Quants(QK, 15, src, x0, w, 0, levels, 0, scratch,
+                    float d = KQuantMath.makeQkx3Quants(QK, 15, src, x0, w, 0, levels, 0, negMin, 0, aux,
                             -0.9f, 0.05f, 36);
-                    QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(fit.scale()));
-                    QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(-fit.theMin()));
+                    QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+                    QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(-negMin[0]));
                 }
                 for (int j = 0; j < 16; j++) {
                     block[4 + j] = (byte) (levels[j] | levels[j + 16] << 4);
@@ -74,7 +75,7 @@ public final class Q4_1Codec implements QuantCodec {
      * fma(x − min, id, 0.5). The fusion is inferred by analogy with Q4_0/Q5_0, whose loops of
      * the same shape the reference data prove fused; the data cannot tell for this type.
      */
-    private static void referenceBlock(float[] x, int x0, byte[] block, byte[] levels) {
+    private static void referenceBlock(float[] x, int x0, byte[] block, int[] levels) {
         float min = Float.MAX_VALUE;
         float max = -Float.MAX_VALUE;
         for (int j = 0; j < QK; j++) {
@@ -91,7 +92,7 @@ public final class Q4_1Codec implements QuantCodec {
         QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
         QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(min));
         for (int j = 0; j < QK; j++) {
-            levels[j] = (byte) Math.min(15, (byte) (int) Math.fma(x[x0 + j] - min, id, 0.5f));
+            levels[j] = Math.min(15, (byte) (int) Math.fma(x[x0 + j] - min, id, 0.5f));
         }
     }
 }

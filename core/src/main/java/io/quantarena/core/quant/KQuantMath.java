@@ -2,6 +2,9 @@ package io.quantarena.core.quant;
 
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.nearestIntOfProduct;
+
 /**
  * The level/scale searches of spec/quant-types.md §2.2–§2.7, shared by the K-quant encoders
  * and the imatrix paths of the legacy 32-element formats (Q4_0, Q5_0, Q6_0 use
@@ -28,34 +31,6 @@ public final class KQuantMath {
 
     // ---------------------------------------------------------------- small helpers
 
-    /** ggml's nearest_int: round half to even (valid for |x| < 2^22). */
-    public static int nearestInt(float x) {
-        return (int) Math.rint(x);
-    }
-
-    /**
-     * nearest_int(a*b) as the reference binary computes it: the add-magic-constant rounding is
-     * fused with the product, so the exact product is rounded (§1.1 "RNE-exact").
-     */
-    public static int nearestIntOfProduct(float a, float b) {
-        return (int) Math.rint((double) a * (double) b);
-    }
-
-    /** fp32 → fp16 bits, round-to-nearest-even, NaN → 0x7E00. */
-    public static short toFp16(float f) {
-        return Float.isNaN(f) ? (short) 0x7E00 : Float.floatToFloat16(f);
-    }
-
-    /** fp16 bits → fp32 (exact). */
-    public static float fromFp16(short h) {
-        return Float.float16ToFloat(h);
-    }
-
-    /** The value fp32 → fp16 → fp32 produces, i.e. what a decoder will see. */
-    public static float roundTripFp16(float f) {
-        return fromFp16(toFp16(f));
-    }
-
     private static int clamp(int v, int lo, int hi) {
         return Math.min(Math.max(v, lo), hi);
     }
@@ -74,16 +49,8 @@ public final class KQuantMath {
      */
     public static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff,
                                      float[] weights, int wOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = QuantMath.signedMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
@@ -185,16 +152,8 @@ public final class KQuantMath {
      * vectorizable shape of make_qx_quants', and the reference files match this way).
      */
     public static float makeQ3Quants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = QuantMath.signedMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }

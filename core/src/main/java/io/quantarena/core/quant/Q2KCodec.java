@@ -59,7 +59,7 @@ final class Q2KCodec extends SuperBlockCodec {
             return false;
         }
         byte[] out = new byte[BYTES];
-        short dh = KQuantMath.toFp16(m);
+        short dh = QuantMath.floatToFp16(m);
         int[] levels = new int[QK_K];
         for (int ib = 0; ib < nBlocks; ib++) {
             Arrays.fill(out, 0, 16, (byte) 0x11);
@@ -67,8 +67,8 @@ final class Q2KCodec extends SuperBlockCodec {
                 levels[i] = ternary(x[xo + ib * QK_K + i], half) + 1;
             }
             pack(levels, out);
-            putFp16(out, 80, dh);
-            putFp16(out, 82, dh);
+            QuantMath.putShortLE(out, 80, dh);
+            QuantMath.putShortLE(out, 82, dh);
             MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) ib * BYTES, BYTES);
         }
         return true;
@@ -110,21 +110,21 @@ final class Q2KCodec extends SuperBlockCodec {
         if (maxScale > 0) {
             float iscale = 15 / maxScale;
             for (int j = 0; j < 16; j++) {
-                out[j] = (byte) KQuantMath.nearestIntOfProduct(iscale, s.scales[j]);
+                out[j] = (byte) QuantMath.nearestIntOfProduct(iscale, s.scales[j]);
             }
-            dh = KQuantMath.toFp16(maxScale / 15);
+            dh = QuantMath.floatToFp16(maxScale / 15);
         } else {
             Arrays.fill(out, 0, 16, (byte) 0);
         }
         if (maxMin > 0) {
             float iscale = 15 / maxMin;
             for (int j = 0; j < 16; j++) {
-                out[j] |= (byte) (KQuantMath.nearestIntOfProduct(iscale, s.mins[j]) << 4);
+                out[j] |= (byte) (QuantMath.nearestIntOfProduct(iscale, s.mins[j]) << 4);
             }
-            mh = KQuantMath.toFp16(maxMin / 15);
+            mh = QuantMath.floatToFp16(maxMin / 15);
         }
-        float d = KQuantMath.fromFp16(dh);
-        float dmin = KQuantMath.fromFp16(mh);
+        float d = QuantMath.fp16ToFloat(dh);
+        float dmin = QuantMath.fp16ToFloat(mh);
         for (int j = 0; j < 16; j++) {
             int sc = out[j] & 0xFF;
             float dq = d * (sc & 15);
@@ -133,13 +133,13 @@ final class Q2KCodec extends SuperBlockCodec {
             }
             float dm = dmin * (sc >> 4);
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
+                int l = QuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
         pack(levels, out);
-        putFp16(out, 80, dh);
-        putFp16(out, 82, mh);
+        QuantMath.putShortLE(out, 80, dh);
+        QuantMath.putShortLE(out, 82, mh);
     }
 
     private void encodeWeighted(float[] x, int xo, float[] qw, int qo, KQuantScratch s, byte[] out) {
@@ -174,13 +174,13 @@ final class Q2KCodec extends SuperBlockCodec {
             float m = mm * lm;
             float id = dq != 0 ? 1 / dq : 0;
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
+                int l = QuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
         pack(levels, out);
-        putFp16(out, 80, KQuantMath.toFp16(dm));
-        putFp16(out, 82, KQuantMath.toFp16(mm));
+        QuantMath.putShortLE(out, 80, QuantMath.floatToFp16(dm));
+        QuantMath.putShortLE(out, 82, QuantMath.floatToFp16(mm));
     }
 
     /** 2-bit levels into qs[64] at offset 16: element 128h + 32p + l → bits 2p of qs[32h + l]. */

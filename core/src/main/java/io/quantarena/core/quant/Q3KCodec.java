@@ -60,10 +60,10 @@ final class Q3KCodec extends SuperBlockCodec {
             if (maxScale != 0) {
                 float iscale = -32f / maxScale;
                 for (int j = 0; j < 16; j++) {
-                    int l = (byte) KQuantMath.nearestIntOfProduct(iscale, s.scales[j]);
+                    int l = (byte) QuantMath.nearestIntOfProduct(iscale, s.scales[j]);
                     putScaleCode(out, j, Math.min(Math.max(l, -32), 31) + 32);
                 }
-                dh = KQuantMath.toFp16(1 / iscale);
+                dh = QuantMath.floatToFp16(1 / iscale);
             } else {
                 dh = 0;
             }
@@ -90,16 +90,16 @@ final class Q3KCodec extends SuperBlockCodec {
             for (int j = 0; j < 16; j++) {
                 putScaleCode(out, j, s.scaleLevels[j]);
             }
-            dh = KQuantMath.toFp16(dBlock);
+            dh = QuantMath.floatToFp16(dBlock);
         }
-        float d = KQuantMath.fromFp16(dh);
+        float d = QuantMath.fp16ToFloat(dh);
         for (int j = 0; j < 16; j++) {
             float dq = d * (scaleCode(out, j) - 32);
             if (dq == 0) {
                 continue; // keep the levels of the sub-block search
             }
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestInt(x[xo + 16 * j + i] / dq);
+                int l = QuantMath.nearestInt(x[xo + 16 * j + i] / dq);
                 levels[16 * j + i] = Math.min(Math.max(l, -4), 3) + 4;
             }
         }
@@ -117,7 +117,7 @@ final class Q3KCodec extends SuperBlockCodec {
                         | (levels[e + 96] << 6));
             }
         }
-        putFp16(out, D, dh);
+        QuantMath.putShortLE(out, D, dh);
     }
 
     /** ORs the 6-bit code of scale j into the (zeroed) packed scale bytes. */

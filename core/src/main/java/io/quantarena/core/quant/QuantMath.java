@@ -45,7 +45,7 @@ public final class QuantMath {
         return (short) ((u + 0x7FFF + ((u >>> 16) & 1)) >>> 16);
     }
 
-    /** ggml's {@code nearest_int}: round to nearest, ties to even. */
+    /** ggml's {@code nearest_int}: round to nearest, ties to even (the reference is valid for |x| < 2^22). */
     public static int nearestInt(float x) {
         return (int) Math.rint(x);
     }

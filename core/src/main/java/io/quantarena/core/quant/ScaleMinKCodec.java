@@ -88,11 +88,11 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             float invScale = maxScale > 0 ? 63f / maxScale : 0f;
             float invMin = maxMin > 0 ? 63f / maxMin : 0f;
             for (int j = 0; j < 8; j++) {
-                ls[j] = Math.min(63, KQuantMath.nearestIntOfProduct(invScale, s.scales[j])) & 0xFF;
-                lm[j] = Math.min(63, KQuantMath.nearestIntOfProduct(invMin, s.mins[j])) & 0xFF;
+                ls[j] = Math.min(63, QuantMath.nearestIntOfProduct(invScale, s.scales[j])) & 0xFF;
+                lm[j] = Math.min(63, QuantMath.nearestIntOfProduct(invMin, s.mins[j])) & 0xFF;
             }
-            dh = KQuantMath.toFp16(maxScale / 63f);
-            mh = KQuantMath.toFp16(maxMin / 63f);
+            dh = QuantMath.floatToFp16(maxScale / 63f);
+            mh = QuantMath.floatToFp16(maxMin / 63f);
         } else {
             float sumx2 = 0;
             for (int i = 0; i < QK_K; i++) {
@@ -120,12 +120,12 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
                 ls[j] = Math.min(63, ls[j]);
                 lm[j] = Math.min(63, lm[j]);
             }
-            dh = KQuantMath.toFp16(dBlock);
-            mh = KQuantMath.toFp16(mBlock);
+            dh = QuantMath.floatToFp16(dBlock);
+            mh = QuantMath.floatToFp16(mBlock);
         }
         putScalesAndMins(out, ls, lm);
-        float d = KQuantMath.fromFp16(dh);
-        float dmin = KQuantMath.fromFp16(mh);
+        float d = QuantMath.fp16ToFloat(dh);
+        float dmin = QuantMath.fp16ToFloat(mh);
         for (int j = 0; j < 8; j++) {
             float dq = d * scaleOf(out, j);
             if (dq == 0) {
@@ -133,13 +133,13 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             }
             float dm = dmin * minOf(out, j);
             for (int i = 0; i < 32; i++) {
-                int l = KQuantMath.nearestInt((x[xo + 32 * j + i] + dm) / dq);
+                int l = QuantMath.nearestInt((x[xo + 32 * j + i] + dm) / dq);
                 levels[32 * j + i] = Math.min(Math.max(l, 0), nmax);
             }
         }
         packLevels(levels, out);
-        putFp16(out, 0, dh);
-        putFp16(out, 2, mh);
+        QuantMath.putShortLE(out, 0, dh);
+        QuantMath.putShortLE(out, 2, mh);
     }
 
     /** The reference aborts on a NaN scale (NaN/Inf input); we refuse with the block's position. */

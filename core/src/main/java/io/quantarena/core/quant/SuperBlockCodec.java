@@ -113,12 +113,6 @@ abstract sealed class SuperBlockCodec implements QuantCodec
 
     /** Little-endian fp16 at {@code b[o]} as float. */
     static float fp16At(byte[] b, int o) {
-        return KQuantMath.fromFp16((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
-    }
-
-    /** Stores fp16 bits little-endian at {@code b[o]}. */
-    static void putFp16(byte[] b, int o, short h) {
-        b[o] = (byte) h;
-        b[o + 1] = (byte) (h >> 8);
+        return QuantMath.fp16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
     }
 }

@@ -145,21 +145,10 @@ final class Q2KCodec extends SuperBlockCodec {
     private void encodeWeighted(float[] x, int xo, float[] qw, int qo, KQuantScratch s, byte[] out) {
         float[] w = s.weights;
         int[] levels = s.levels;
-        float sumx2 = 0;
-        for (int i = 0; i < QK_K; i++) {
-            sumx2 += x[xo + i] * x[xo + i];
-        }
-        float sigma2 = 0.75f * sumx2 / QK_K;
-        // √(σ²+x²) with x² fused into the add: R2 (§1.1) for Q4_K/Q5_K, also needed by Q3_K;
-        // assumed here for the same code shape (the reference files match either way).
+        // σ² = 0.75·Σx²/256; x² fused into σ² + x², as R2 (§1.1) for Q4_K/Q5_K, also needed by
+        // Q3_K; assumed here for the same code shape (the reference files match either way).
+        imatrixWeights(x, xo, qw, qo, 0.75f, 16, s);
         for (int j = 0; j < 16; j++) {
-            float sw = 0;
-            for (int l = 0; l < 16; l++) {
-                float v = x[xo + 16 * j + l];
-                w[16 * j + l] = qw[qo + 16 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                sw += w[16 * j + l];
-            }
-            s.sumWeights[j] = sw;
             s.scales[j] = KQuantMath.makeQkx3Quants(16, 3, x, xo + 16 * j, w, 16 * j, levels, 16 * j, s.mins, j,
                     s.aux, -0.9f, 0.05f, 36);
         }

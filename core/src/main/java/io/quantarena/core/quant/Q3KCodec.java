@@ -69,21 +69,10 @@ final class Q3KCodec extends SuperBlockCodec {
             }
         } else {
             float[] w = s.weights;
-            float sumx2 = 0;
-            for (int i = 0; i < QK_K; i++) {
-                sumx2 += x[xo + i] * x[xo + i];
-            }
-            float sigma2 = 2 * sumx2 / QK_K;
-            // √(σ²+x²) with x² fused into the add, as R2 (§1.1) for Q4_K/Q5_K: the Q3_K
+            // σ² = 2·Σx²/256; x² fused into σ² + x², as R2 (§1.1) for Q4_K/Q5_K: the Q3_K
             // imatrix reference file needs it (unfused, one block of the 28 differs).
+            imatrixWeights(x, xo, qw, qo, 2, 16, s);
             for (int j = 0; j < 16; j++) {
-                float sw = 0;
-                for (int l = 0; l < 16; l++) {
-                    float v = x[xo + 16 * j + l];
-                    w[16 * j + l] = qw[qo + 16 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                    sw += w[16 * j + l];
-                }
-                s.sumWeights[j] = sw;
                 s.scales[j] = KQuantMath.makeQxQuants(16, 4, x, xo + 16 * j, levels, 16 * j, w, 16 * j);
             }
             float dBlock = KQuantMath.makeQxQuants(16, 32, s.scales, 0, s.scaleLevels, 0, s.sumWeights, 0);

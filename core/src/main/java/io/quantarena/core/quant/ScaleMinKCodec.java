@@ -66,11 +66,7 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             float maxMin = 0;
             for (int j = 0; j < 8; j++) {
                 int o = xo + 32 * j;
-                float sumx2 = 0;
-                for (int l = 0; l < 32; l++) {
-                    sumx2 += x[o + l] * x[o + l];
-                }
-                float av = (float) Math.sqrt(sumx2 / 32);
+                float av = (float) Math.sqrt(QuantMath.sumOfSquares(x, o, 32) / 32);
                 for (int l = 0; l < 32; l++) {
                     w[l] = av + Math.abs(x[o + l]);
                 }
@@ -94,23 +90,10 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             dh = QuantMath.floatToFp16(maxScale / 63f);
             mh = QuantMath.floatToFp16(maxMin / 63f);
         } else {
-            float sumx2 = 0;
-            for (int i = 0; i < QK_K; i++) {
-                sumx2 += x[xo + i] * x[xo + i];
-            }
-            float sigma2 = 2 * sumx2 / QK_K;
-            // weights per R2 (§1.1): Σx² plain, x² fused into σ² + x²
+            imatrixWeights(x, xo, qw, qo, 2, 32, s); // σ² = 2·Σx²/256, R2 (§1.1)
             for (int j = 0; j < 8; j++) {
-                int o = xo + 32 * j;
-                float sw = 0;
-                for (int l = 0; l < 32; l++) {
-                    float v = x[o + l];
-                    w[l] = qw[qo + 32 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                    sw += w[l];
-                }
-                s.sumWeights[j] = sw;
-                s.scales[j] = KQuantMath.makeQkx3Quants(32, nmax, x, o, w, 0, levels, 32 * j, s.mins, j, s.aux,
-                        -0.9f, 0.05f, 36);
+                s.scales[j] = KQuantMath.makeQkx3Quants(32, nmax, x, xo + 32 * j, w, 32 * j, levels, 32 * j, s.mins, j,
+                        s.aux, -0.9f, 0.05f, 36);
             }
             float dBlock = KQuantMath.makeQpQuants(8, 63, s.scales, ls, s.sumWeights);
             float mBlock = KQuantMath.makeQpQuants(8, 63, s.mins, lm, s.sumWeights);

@@ -111,6 +111,25 @@ abstract sealed class SuperBlockCodec implements QuantCodec
         }
     }
 
+    /**
+     * Imatrix weights of the super-block at {@code x[xo]} (§2.1) into {@code s.weights[0..256)}:
+     * w = qw·√(σ² + x²) with σ² = sigmaFactor·Σx²/256, Σx² a plain ordered sum and x² fused into
+     * the add (recipe R2, §1.1); the plain sum of each {@code subBlock}-element group's weights
+     * into {@code s.sumWeights}.
+     */
+    static void imatrixWeights(float[] x, int xo, float[] qw, int qo, float sigmaFactor, int subBlock,
+                               KQuantScratch s) {
+        float sigma2 = sigmaFactor * QuantMath.sumOfSquares(x, xo, QK_K) / QK_K;
+        QuantMath.sigmaWeights(x, xo, qw, qo, sigma2, true, s.weights, QK_K);
+        for (int j = 0; j < QK_K / subBlock; j++) {
+            float sw = 0;
+            for (int l = 0; l < subBlock; l++) {
+                sw += s.weights[subBlock * j + l];
+            }
+            s.sumWeights[j] = sw;
+        }
+    }
+
     /** Little-endian fp16 at {@code b[o]} as float. */
     static float fp16At(byte[] b, int o) {
         return QuantMath.fp16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));

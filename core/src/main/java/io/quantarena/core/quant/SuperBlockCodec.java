@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Common frame of the K-quant codecs (256-element super-blocks, no row meta): argument checks,
- * block-wise decoding and the dispatch of spec/quant-types.md §10 (without imatrix the
+ * Common frame of the K-quant codecs (256-element super-blocks, no row meta): argument checks
+ * (the shared {@link QuantArgs} ones, destination first), block-wise decoding and the dispatch of spec/quant-types.md §10 (without imatrix the
  * reference encoder runs once over the whole chunk; with imatrix the weighted encoder runs row
  * by row). Subclasses only see one super-block at a time as a byte array.
  */
@@ -49,7 +49,7 @@ abstract sealed class SuperBlockCodec implements QuantCodec
     /** Copies each block out of the (typically memory-mapped) segment once, then decodes from the array. */
     @Override
     public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
-        checkRowLength(n);
+        QuantArgs.checkDequantize(type, dst, dstOffset, n);
         int bpb = type.bytesPerBlock();
         byte[] block = new byte[bpb];
         for (int ib = 0; ib < n / QK_K; ib++) {
@@ -61,26 +61,9 @@ abstract sealed class SuperBlockCodec implements QuantCodec
     @Override
     public void quantize(float[] src, int srcOffset, int nrows, int nPerRow, float[] imatrix,
                          MemorySegment dst, long dstOffset) {
-        checkRowLength(nPerRow);
-        if (nrows < 0) {
-            throw new IllegalArgumentException(type.typeName() + ": negative row count " + nrows);
-        }
-        long need = (long) nrows * rowSize(nPerRow);
-        if (dstOffset < 0 || dst.byteSize() - dstOffset < need) {
-            throw new IllegalArgumentException(type.typeName() + ": destination has " + (dst.byteSize() - dstOffset)
-                    + " bytes after offset " + dstOffset + ", " + need + " needed for " + nrows + " rows of "
-                    + nPerRow);
-        }
-        if ((long) srcOffset + (long) nrows * nPerRow > src.length) {
-            throw new IllegalArgumentException(type.typeName() + ": source has " + src.length + " floats, "
-                    + nrows + " rows of " + nPerRow + " from offset " + srcOffset + " requested");
-        }
-        if (imatrix != null && imatrix.length < nPerRow) {
-            throw new IllegalArgumentException(type.typeName() + ": imatrix has " + imatrix.length
-                    + " weights, expected " + nPerRow + " (one per column)");
-        }
+        QuantArgs.checkDestination(this, nrows, nPerRow, dst, dstOffset);
+        int blocksPerRow = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         int bpb = type.bytesPerBlock();
-        int blocksPerRow = nPerRow / QK_K;
         KQuantScratch s = new KQuantScratch();
         byte[] out = new byte[bpb];
         if (imatrix == null) {
@@ -101,13 +84,6 @@ abstract sealed class SuperBlockCodec implements QuantCodec
                     MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, at, bpb);
                 }
             }
-        }
-    }
-
-    private void checkRowLength(long n) {
-        if (n < 0 || n % QK_K != 0) {
-            throw new IllegalArgumentException(type.typeName() + ": row length " + n
-                    + " is not a multiple of the block size " + QK_K);
         }
     }
 

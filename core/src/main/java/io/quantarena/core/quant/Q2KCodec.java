@@ -66,7 +66,7 @@ final class Q2KCodec extends SuperBlockCodec {
             for (int i = 0; i < QK_K; i++) {
                 levels[i] = ternary(x[xo + ib * QK_K + i], half) + 1;
             }
-            pack(levels, out);
+            pack2BitLevels(levels, out, 16);
             QuantMath.putShortLE(out, 80, dh);
             QuantMath.putShortLE(out, 82, dh);
             MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) ib * BYTES, BYTES);
@@ -137,7 +137,7 @@ final class Q2KCodec extends SuperBlockCodec {
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
-        pack(levels, out);
+        pack2BitLevels(levels, out, 16);
         QuantMath.putShortLE(out, 80, dh);
         QuantMath.putShortLE(out, 82, mh);
     }
@@ -167,19 +167,8 @@ final class Q2KCodec extends SuperBlockCodec {
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
-        pack(levels, out);
+        pack2BitLevels(levels, out, 16);
         QuantMath.putShortLE(out, 80, QuantMath.floatToFp16(dm));
         QuantMath.putShortLE(out, 82, QuantMath.floatToFp16(mm));
-    }
-
-    /** 2-bit levels into qs[64] at offset 16: element 128h + 32p + l → bits 2p of qs[32h + l]. */
-    private static void pack(int[] levels, byte[] out) {
-        for (int h = 0; h < 2; h++) {
-            for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
-                out[16 + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
-                        | (levels[e + 96] << 6));
-            }
-        }
     }
 }

@@ -99,13 +99,7 @@ final class Q3KCodec extends SuperBlockCodec {
                 levels[e] -= 4;
             }
         }
-        for (int h = 0; h < 2; h++) {
-            for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
-                out[QS + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
-                        | (levels[e + 96] << 6));
-            }
-        }
+        pack2BitLevels(levels, out, QS);
         QuantMath.putShortLE(out, D, dh);
     }
 

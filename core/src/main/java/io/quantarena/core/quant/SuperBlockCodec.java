@@ -106,6 +106,20 @@ abstract sealed class SuperBlockCodec implements QuantCodec
         }
     }
 
+    /**
+     * The 2-bit quant layout of Q2_K and Q3_K (low bits): 256 levels 0…3 into 64 bytes at
+     * {@code out[at]}, element 128h + 32p + l in bits 2p of byte 32h + l.
+     */
+    static void pack2BitLevels(int[] levels, byte[] out, int at) {
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int e = 128 * h + l;
+                out[at + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
+                        | (levels[e + 96] << 6));
+            }
+        }
+    }
+
     /** Little-endian fp16 at {@code b[o]} as float. */
     static float fp16At(byte[] b, int o) {
         return QuantMath.fp16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));

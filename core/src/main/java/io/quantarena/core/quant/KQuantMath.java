@@ -295,7 +295,10 @@ public final class KQuantMath {
     /**
      * ik's asymmetric search with double accumulation, closed-form error and greedy
      * refinement (§2.6, recipe R3; use_mad = false; imatrix paths of Q2_K, Q4_K, Q5_K, Q4_1,
-     * Q5_1). Outputs as {@link #makeQkx2Quants}.
+     * Q5_1). Outputs as {@link #makeQkx2Quants}. Its first half has the shape of
+     * makeQkx2Quants but is kept apart on purpose: R3 accumulates in double and scores a
+     * candidate in closed form, R1 accumulates in float and sums the error per element, so a
+     * shared loop would change roundings one of the two reference builds relies on.
      */
     public static float makeQkx3Quants(int n, int nmax, float[] x, int xOff, float[] w, int wOff,
                                        int[] levels, int lOff, float[] mins, int minIdx, int[] aux,

@@ -7,9 +7,10 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Common frame of the K-quant codecs (256-element super-blocks, no row meta): argument checks
- * (the shared {@link QuantArgs} ones, destination first), block-wise decoding and the dispatch of spec/quant-types.md §10 (without imatrix the
- * reference encoder runs once over the whole chunk; with imatrix the weighted encoder runs row
- * by row). Subclasses only see one super-block at a time as a byte array.
+ * (the shared {@link QuantArgs} ones, destination first), block-wise decoding and the dispatch
+ * of spec/quant-types.md §10 (without imatrix the reference encoder runs once over the whole
+ * chunk; with imatrix the weighted encoder runs row by row). Subclasses only see one
+ * super-block at a time as a byte array.
  */
 abstract sealed class SuperBlockCodec implements QuantCodec
         permits Q2KCodec, Q3KCodec, ScaleMinKCodec, Q6KCodec {

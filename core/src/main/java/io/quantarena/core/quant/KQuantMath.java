@@ -2,9 +2,13 @@ package io.quantarena.core.quant;
 
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.nearestIntOfProduct;
+
 /**
- * The level/scale searches shared by the K-quant encoders (spec/quant-types.md §2.2–§2.7),
- * evaluated in the order of the x86 reference build (§1.1): {@link Math#fma} exactly where
+ * The level/scale searches of spec/quant-types.md §2.2–§2.7, shared by the K-quant encoders
+ * and the imatrix paths of the legacy 32-element formats (Q4_0, Q5_0, Q6_0 use
+ * {@link #makeQxQuants}; Q4_1, Q5_1 use {@link #makeQkx3Quants}), evaluated in the order of the x86 reference build (§1.1): {@link Math#fma} exactly where
  * §1.1 says that build fuses a multiply-add (recipes R1, R3, R4 in make_qkx2/make_qkx3/
  * make_qp_quants, and every {@code nearest_int(a*b)}, which rounds the exact product);
  * separate roundings everywhere else.
@@ -27,34 +31,6 @@ public final class KQuantMath {
 
     // ---------------------------------------------------------------- small helpers
 
-    /** ggml's nearest_int: round half to even (valid for |x| < 2^22). */
-    public static int nearestInt(float x) {
-        return (int) Math.rint(x);
-    }
-
-    /**
-     * nearest_int(a*b) as the reference binary computes it: the add-magic-constant rounding is
-     * fused with the product, so the exact product is rounded (§1.1 "RNE-exact").
-     */
-    public static int nearestIntOfProduct(float a, float b) {
-        return (int) Math.rint((double) a * (double) b);
-    }
-
-    /** fp32 → fp16 bits, round-to-nearest-even, NaN → 0x7E00. */
-    public static short toFp16(float f) {
-        return Float.isNaN(f) ? (short) 0x7E00 : Float.floatToFloat16(f);
-    }
-
-    /** fp16 bits → fp32 (exact). */
-    public static float fromFp16(short h) {
-        return Float.float16ToFloat(h);
-    }
-
-    /** The value fp32 → fp16 → fp32 produces, i.e. what a decoder will see. */
-    public static float roundTripFp16(float f) {
-        return fromFp16(toFp16(f));
-    }
-
     private static int clamp(int v, int lo, int hi) {
         return Math.min(Math.max(v, lo), hi);
     }
@@ -63,7 +39,7 @@ public final class KQuantMath {
 
     /**
      * Symmetric signed levels with scale search and the ik greedy refinement (§2.2,
-     * rmse_type 1). Levels {@code -nmax..nmax-1} are stored in {@code levels} offset by nmax.
+     * rmse_type 1; Q3_K, Q6_K, Q4_0, Q5_0, Q6_0). Levels {@code -nmax..nmax-1} are stored in {@code levels} offset by nmax.
      * The weighted sums are accumulated unfused (the reference vectorizes these loops; §1.1
      * Q6_K row). §1.1 names no fusion in the candidate scales or the greedy refinement, so
      * those are unfused too (the reference files cannot tell either way).
@@ -73,16 +49,8 @@ public final class KQuantMath {
      */
     public static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff,
                                      float[] weights, int wOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = QuantMath.signedMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
@@ -184,16 +152,8 @@ public final class KQuantMath {
      * vectorizable shape of make_qx_quants', and the reference files match this way).
      */
     public static float makeQ3Quants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = QuantMath.signedMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
@@ -334,7 +294,11 @@ public final class KQuantMath {
 
     /**
      * ik's asymmetric search with double accumulation, closed-form error and greedy
-     * refinement (§2.6, recipe R3; use_mad = false). Outputs as {@link #makeQkx2Quants}.
+     * refinement (§2.6, recipe R3; use_mad = false; imatrix paths of Q2_K, Q4_K, Q5_K, Q4_1,
+     * Q5_1). Outputs as {@link #makeQkx2Quants}. Its first half has the shape of
+     * makeQkx2Quants but is kept apart on purpose: R3 accumulates in double and scores a
+     * candidate in closed form, R1 accumulates in float and sums the error per element, so a
+     * shared loop would change roundings one of the two reference builds relies on.
      */
     public static float makeQkx3Quants(int n, int nmax, float[] x, int xOff, float[] w, int wOff,
                                        int[] levels, int lOff, float[] mins, int minIdx, int[] aux,

@@ -59,16 +59,16 @@ final class Q2KCodec extends SuperBlockCodec {
             return false;
         }
         byte[] out = new byte[BYTES];
-        short dh = KQuantMath.toFp16(m);
+        short dh = QuantMath.floatToFp16(m);
         int[] levels = new int[QK_K];
         for (int ib = 0; ib < nBlocks; ib++) {
             Arrays.fill(out, 0, 16, (byte) 0x11);
             for (int i = 0; i < QK_K; i++) {
                 levels[i] = ternary(x[xo + ib * QK_K + i], half) + 1;
             }
-            pack(levels, out);
-            putFp16(out, 80, dh);
-            putFp16(out, 82, dh);
+            pack2BitLevels(levels, out, 16);
+            QuantMath.putShortLE(out, 80, dh);
+            QuantMath.putShortLE(out, 82, dh);
             MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) ib * BYTES, BYTES);
         }
         return true;
@@ -110,21 +110,21 @@ final class Q2KCodec extends SuperBlockCodec {
         if (maxScale > 0) {
             float iscale = 15 / maxScale;
             for (int j = 0; j < 16; j++) {
-                out[j] = (byte) KQuantMath.nearestIntOfProduct(iscale, s.scales[j]);
+                out[j] = (byte) QuantMath.nearestIntOfProduct(iscale, s.scales[j]);
             }
-            dh = KQuantMath.toFp16(maxScale / 15);
+            dh = QuantMath.floatToFp16(maxScale / 15);
         } else {
             Arrays.fill(out, 0, 16, (byte) 0);
         }
         if (maxMin > 0) {
             float iscale = 15 / maxMin;
             for (int j = 0; j < 16; j++) {
-                out[j] |= (byte) (KQuantMath.nearestIntOfProduct(iscale, s.mins[j]) << 4);
+                out[j] |= (byte) (QuantMath.nearestIntOfProduct(iscale, s.mins[j]) << 4);
             }
-            mh = KQuantMath.toFp16(maxMin / 15);
+            mh = QuantMath.floatToFp16(maxMin / 15);
         }
-        float d = KQuantMath.fromFp16(dh);
-        float dmin = KQuantMath.fromFp16(mh);
+        float d = QuantMath.fp16ToFloat(dh);
+        float dmin = QuantMath.fp16ToFloat(mh);
         for (int j = 0; j < 16; j++) {
             int sc = out[j] & 0xFF;
             float dq = d * (sc & 15);
@@ -133,33 +133,22 @@ final class Q2KCodec extends SuperBlockCodec {
             }
             float dm = dmin * (sc >> 4);
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
+                int l = QuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
-        pack(levels, out);
-        putFp16(out, 80, dh);
-        putFp16(out, 82, mh);
+        pack2BitLevels(levels, out, 16);
+        QuantMath.putShortLE(out, 80, dh);
+        QuantMath.putShortLE(out, 82, mh);
     }
 
     private void encodeWeighted(float[] x, int xo, float[] qw, int qo, KQuantScratch s, byte[] out) {
         float[] w = s.weights;
         int[] levels = s.levels;
-        float sumx2 = 0;
-        for (int i = 0; i < QK_K; i++) {
-            sumx2 += x[xo + i] * x[xo + i];
-        }
-        float sigma2 = 0.75f * sumx2 / QK_K;
-        // √(σ²+x²) with x² fused into the add: R2 (§1.1) for Q4_K/Q5_K, also needed by Q3_K;
-        // assumed here for the same code shape (the reference files match either way).
+        // σ² = 0.75·Σx²/256; x² fused into σ² + x², as R2 (§1.1) for Q4_K/Q5_K, also needed by
+        // Q3_K; assumed here for the same code shape (the reference files match either way).
+        imatrixWeights(x, xo, qw, qo, 0.75f, 16, s);
         for (int j = 0; j < 16; j++) {
-            float sw = 0;
-            for (int l = 0; l < 16; l++) {
-                float v = x[xo + 16 * j + l];
-                w[16 * j + l] = qw[qo + 16 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                sw += w[16 * j + l];
-            }
-            s.sumWeights[j] = sw;
             s.scales[j] = KQuantMath.makeQkx3Quants(16, 3, x, xo + 16 * j, w, 16 * j, levels, 16 * j, s.mins, j,
                     s.aux, -0.9f, 0.05f, 36);
         }
@@ -174,23 +163,12 @@ final class Q2KCodec extends SuperBlockCodec {
             float m = mm * lm;
             float id = dq != 0 ? 1 / dq : 0;
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
+                int l = QuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
-        pack(levels, out);
-        putFp16(out, 80, KQuantMath.toFp16(dm));
-        putFp16(out, 82, KQuantMath.toFp16(mm));
-    }
-
-    /** 2-bit levels into qs[64] at offset 16: element 128h + 32p + l → bits 2p of qs[32h + l]. */
-    private static void pack(int[] levels, byte[] out) {
-        for (int h = 0; h < 2; h++) {
-            for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
-                out[16 + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
-                        | (levels[e + 96] << 6));
-            }
-        }
+        pack2BitLevels(levels, out, 16);
+        QuantMath.putShortLE(out, 80, QuantMath.floatToFp16(dm));
+        QuantMath.putShortLE(out, 82, QuantMath.floatToFp16(mm));
     }
 }

@@ -75,6 +75,11 @@ class KQuantCodecTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imatrix has 256");
         assertThatThrownBy(() -> c.quantize(new float[512], 0, 2, 512, null, MemorySegment.ofArray(new byte[10]), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("destination");
+        // the checks shared with the other codecs (QuantArgs) also cover these
+        assertThatThrownBy(() -> c.quantize(new float[512], -1, 1, 256, null, dst, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -1");
+        assertThatThrownBy(() -> c.dequantizeRow(dst, 0, new float[256], 1, 256))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("destination of 256 floats");
     }
 
     /** The reference writes all-zero bytes for an all-zero super-block (d = +0, not −0). */

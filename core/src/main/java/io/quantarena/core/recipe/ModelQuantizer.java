@@ -94,11 +94,7 @@ public final class ModelQuantizer {
      */
     public QuantizeResult quantize(QuantizeJob job, QuantizeProgress progress) throws IOException {
         try (GgufFile in = GgufFile.open(job.input())) {
-            for (Path p : in.paths()) {
-                if (Files.exists(job.output()) && Files.isSameFile(p, job.output())) {
-                    throw new IllegalArgumentException("output " + job.output() + " is the input file " + p);
-                }
-            }
+            checkNotInput(in, job.output());
             QuantPlan plan = TensorTypePlanner.plan(in, job.recipe(), job.imatrix());
             return run(in, plan, job.imatrix(), job.output(), job.effectiveThreads(), progress);
         }
@@ -119,6 +115,7 @@ public final class ModelQuantizer {
     public QuantizeResult run(GgufFile in, QuantPlan plan, Imatrix imatrix, Path output, int threads, QuantizeProgress progress)
             throws IOException {
         QuantizeProgress prog = progress == null ? QuantizeProgress.NONE : progress;
+        checkNotInput(in, output);
         List<PlannedTensor> tensors = plan.tensors();
         for (PlannedTensor p : tensors) {
             if (p.convert()) { // fail before writing anything when a codec or importance data are missing
@@ -164,6 +161,14 @@ public final class ModelQuantizer {
             }
         }
         return result(plan, Files.size(output));
+    }
+
+    private static void checkNotInput(GgufFile in, Path output) throws IOException {
+        for (Path p : in.paths()) {
+            if (Files.exists(output) && Files.isSameFile(p, output)) {
+                throw new IllegalArgumentException("output " + output + " is the input file " + p);
+            }
+        }
     }
 
     /** Per expert matrix e, the importance of its ne0 columns: entry values [e·ne0, (e+1)·ne0) / ncall (§4.5). */

@@ -57,7 +57,7 @@ public final class QuantizeCommand implements Command {
         return "quantize a GGUF model with a llama-quantize recipe (ftype, --custom-q rules, imatrix)";
     }
 
-    /** The parsed command line. */
+    /** The parsed command line; threads 0 means all processors. */
     record Invocation(Path input, Path output, Recipe recipe, int threads, boolean dryRun, Path imatrixPath,
                       List<String> includeWeights, List<String> excludeWeights) {
     }
@@ -93,7 +93,8 @@ public final class QuantizeCommand implements Command {
             long start = System.nanoTime();
             List<PlannedTensor> tensors = plan.tensors();
             int width = tensors.stream().mapToInt(t -> t.name().length()).max().orElse(10);
-            QuantizeResult res = new ModelQuantizer().run(in, plan, imatrix, inv.output(), inv.threads(),
+            int threads = inv.threads() > 0 ? inv.threads() : Runtime.getRuntime().availableProcessors();
+            QuantizeResult res = new ModelQuantizer().run(in, plan, imatrix, inv.output(), threads,
                     (index, count, name, type, bytesWritten) -> {
                         PlannedTensor p = tensors.get(index);
                         out.printf("[%4d/%4d] %-" + width + "s %-22s %-6s -> %-7s %9.3f MiB%s%n", index + 1, count, name,

@@ -44,8 +44,6 @@ public final class ModelQuantizer {
     private static final int CHUNK_ELEMENTS = 16384;
     /** Elements one worker task handles (several chunks), to keep task overhead small. */
     private static final long TASK_ELEMENTS = 1 << 18;
-    /** Quantization format version written by llama-quantize ({@code GGML_QNT_VERSION}). */
-    static final int QUANTIZATION_VERSION = QuantMetadata.QUANTIZATION_VERSION;
 
     private final Function<GgmlType, QuantCodec> codecs;
 

@@ -66,7 +66,8 @@ class ModelQuantizerTest {
             List<String> srcKeys = List.copyOf(src.metadata().keys());
             List<String> keys = List.copyOf(q.metadata().keys());
             assertThat(keys.subList(0, srcKeys.size())).isEqualTo(srcKeys);
-            assertThat(keys.subList(srcKeys.size(), keys.size())).containsExactly("general.quantization_version");
+            assertThat(keys.subList(srcKeys.size(), keys.size())).containsExactly("general.quantization_version", "quantize.recipe");
+            assertThat(q.metadata().getString("quantize.recipe")).isEqualTo("Q8_0 --pure --allow-requantize");
             assertThat(q.metadata().getLong("general.file_type")).isEqualTo(7);
             assertThat(q.metadata().getLong("general.quantization_version")).isEqualTo(2);
             assertThat(q.metadata().getStringArray("tokenizer.ggml.tokens")).isEqualTo(src.metadata().getStringArray("tokenizer.ggml.tokens"));

@@ -16,6 +16,8 @@ public final class QuantCodecs {
         // Each format family registers its codecs here.
         for (QuantCodec c : List.<QuantCodec>of(
                 // (format families are added here)
+                // ik non-linear types (IqkCodec)
+                new Iq4KsCodec()
         )) {
             CODECS.put(c.type(), c);
         }

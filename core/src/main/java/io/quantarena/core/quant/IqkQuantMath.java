@@ -1,0 +1,102 @@
+package io.quantarena.core.quant;
+
+/**
+ * Numerical building blocks shared by the ik non-linear quant types (spec/quant-types.md §1, §2, §9).
+ *
+ * <p>Where the reference x86 build fuses a multiply into an addition, the helpers here say so in
+ * their name ({@code fma}); everything else rounds each product on its own (§1.1).
+ */
+final class IqkQuantMath {
+
+    /** Threshold factor of the QHelper weight sanitizing, {@code 1e-9f*1e-9f} in float (§2.1). */
+    private static final float TINY_SQUARED = 1e-9f * 1e-9f;
+
+    private IqkQuantMath() {
+    }
+
+    static float fp16ToFloat(short h) {
+        return Float.float16ToFloat(h);
+    }
+
+    /** IEEE round-to-nearest-even; NaN becomes 0x7E00 as in ggml. */
+    static short floatToFp16(float f) {
+        return Float.isNaN(f) ? (short) 0x7E00 : Float.floatToFloat16(f);
+    }
+
+    /** ggml's {@code nearest_int}: round half to even. */
+    static int nearestInt(float x) {
+        return (int) Math.rint(x);
+    }
+
+    /**
+     * {@code nearest_int(a*b)} as the reference binary evaluates it: the exact product is rounded
+     * once, to an integer (the multiply is fused into the magic-number addition, §1.1).
+     */
+    static int nearestIntOfProduct(float a, float b) {
+        return (int) Math.rint((double) a * (double) b);
+    }
+
+    static int clamp(int v, int lo, int hi) {
+        return Math.min(Math.max(v, lo), hi);
+    }
+
+    /** Σ x² over {@code n} values as a plain ordered float sum (products rounded, §1.1). */
+    static float sumOfSquares(float[] x, int off, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += x[off + i] * x[off + i];
+        }
+        return s;
+    }
+
+    /**
+     * The per-row weight sanitizing of ik's QHelper (§2.1): copies the imatrix to {@code out} and
+     * replaces every block of {@code blockSize} weights by 1e-9 when Σqw², Σx² or Σqw·|x| of the
+     * block is tiny.
+     */
+    static void sanitizeWeights(float[] x, int xOff, float[] imatrix, int n, int blockSize, float[] out) {
+        float threshold = blockSize * TINY_SQUARED;
+        for (int b = 0; b < n; b += blockSize) {
+            float sumw2 = 0;
+            float sumx2 = 0;
+            float sumwx = 0;
+            for (int j = b; j < b + blockSize; j++) {
+                float w = imatrix[j];
+                float v = x[xOff + j];
+                sumw2 = Math.fma(w, w, sumw2);
+                sumx2 = Math.fma(v, v, sumx2);
+                sumwx = Math.fma(w, Math.abs(v), sumwx);
+            }
+            if (sumw2 <= threshold || sumx2 <= threshold || sumwx <= threshold) {
+                for (int j = b; j < b + blockSize; j++) {
+                    out[j] = 1e-9f;
+                }
+            } else {
+                System.arraycopy(imatrix, b, out, b, blockSize);
+            }
+        }
+    }
+
+    /** Index (first wins) of the element with the largest |x| among {@code n} values. */
+    static int argMaxAbs(float[] x, int off, int n) {
+        int best = 0;
+        float amax = Math.abs(x[off]);
+        for (int j = 1; j < n; j++) {
+            float a = Math.abs(x[off + j]);
+            if (a > amax) {
+                amax = a;
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Rejects row lengths that are not whole 256-element super-blocks. */
+    static int superBlocks(int nPerRow, String typeName) {
+        if (nPerRow <= 0 || nPerRow % 256 != 0) {
+            throw new IllegalArgumentException("row length " + nPerRow + " is not a positive multiple of 256, "
+                    + "the super-block size of " + typeName);
+        }
+        return nPerRow / 256;
+    }
+}

@@ -17,7 +17,9 @@ public final class QuantCodecs {
         for (QuantCodec c : List.<QuantCodec>of(
                 // (format families are added here)
                 // ik non-linear types (IqkCodec)
-                new Iq4KsCodec()
+                new Iq4KsCodec(),
+                new Iq4KCodec(),
+                new Iq5KCodec()
         )) {
             CODECS.put(c.type(), c);
         }

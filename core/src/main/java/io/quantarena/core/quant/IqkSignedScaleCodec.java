@@ -72,8 +72,8 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
         float[] w = s.w;
         for (int j = 0; j < QK; j++) {
             float v = x[xb + j];
-            w[j] = qw != null ? qw[wb + j] * (float) Math.sqrt(Math.fma(v, v, sigma2))
-                    : quarterSigmaDefault ? Math.fma(v, v, 0.25f * sigma2) : v * v;
+            w[j] = qw != null ? qw[wb + j] * (float) Math.sqrt(IqkQuantMath.maddW2(v, v, sigma2))
+                    : quarterSigmaDefault ? IqkQuantMath.maddQ2(v, v, 0.25f * sigma2) : v * v;
         }
         float maxScale = 0;
         float amaxScale = 0;
@@ -100,7 +100,7 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
         float sumqx = 0;
         float sumq2 = 0;
         for (int ib = 0; ib < 16; ib++) {
-            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestIntOfProduct(id, s.scales[ib]), lsMin, lsMax);
+            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt2(id, s.scales[ib]), lsMin, lsMax);
             storeScale(out, blk, ib, ls);
             float dl = d * ls;
             if (dl == 0 && !zeroBlockKeepsIndices) {
@@ -113,8 +113,8 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
                 storeIndex(out, blk, j, idx);
                 float q = v.level(idx) * ls;
                 float wq = w[j] * q;
-                sumqx = Math.fma(wq, x[xb + j], sumqx);
-                sumq2 = Math.fma(wq, q, sumq2);
+                sumqx = IqkQuantMath.maddS(wq, x[xb + j], sumqx);
+                sumq2 = IqkQuantMath.maddS(wq, q, sumq2);
             }
         }
         putFp16(out, blk, sumq2 > 0 ? sumqx / sumq2 : d);

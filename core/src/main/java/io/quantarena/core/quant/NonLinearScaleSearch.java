@@ -80,8 +80,8 @@ final class NonLinearScaleSearch {
             for (int j = 0; j < n; j++) {
                 float q = v.value(v.nearest(id * x[xo + j]));
                 float wq = w[wo + j] * q;
-                sqx = Math.fma(wq, x[xo + j], sqx);
-                sq2 = Math.fma(wq, q, sq2);
+                sqx = IqkQuantMath.maddS(wq, x[xo + j], sqx);
+                sq2 = IqkQuantMath.maddS(wq, q, sq2);
             }
             if (sq2 > 0) {
                 scale = sqx / sq2;
@@ -114,12 +114,12 @@ final class NonLinearScaleSearch {
             float al = id * xj;
             float q = v.value(v.nearest(al));
             float wq = wj * q;
-            sqx = Math.fma(wq, xj, sqx);
-            sq2 = Math.fma(wq, q, sq2);
+            sqx = IqkQuantMath.maddS(wq, xj, sqx);
+            sq2 = IqkQuantMath.maddS(wq, q, sq2);
             float qm = v.value(v.nearest(-al));
             float wqm = wj * qm;
-            sqxm = Math.fma(wqm, xj, sqxm);
-            sq2m = Math.fma(wqm, qm, sq2m);
+            sqxm = IqkQuantMath.maddS(wqm, xj, sqxm);
+            sq2m = IqkQuantMath.maddS(wqm, qm, sq2m);
         }
         sumqx = sqx;
         sumq2 = sq2;

@@ -19,7 +19,8 @@ public final class QuantCodecs {
                 // ik non-linear types (IqkCodec)
                 new Iq4KsCodec(),
                 new Iq4KCodec(),
-                new Iq5KCodec()
+                new Iq5KCodec(),
+                new Iq6KCodec()
         )) {
             CODECS.put(c.type(), c);
         }

@@ -20,7 +20,8 @@ public final class QuantCodecs {
                 new Iq4KsCodec(),
                 new Iq4KCodec(),
                 new Iq5KCodec(),
-                new Iq6KCodec()
+                new Iq6KCodec(),
+                new Iq5KsCodec()
         )) {
             CODECS.put(c.type(), c);
         }

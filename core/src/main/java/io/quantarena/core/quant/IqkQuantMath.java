@@ -11,14 +11,6 @@ final class IqkQuantMath {
     /** Threshold factor of the QHelper weight sanitizing, {@code 1e-9f*1e-9f} in float (§2.1). */
     private static final float TINY_SQUARED = 1e-9f * 1e-9f;
 
-    static final boolean XS = Boolean.getBoolean("xs"), XW = Boolean.getBoolean("xw"), XN = Boolean.getBoolean("xn"), XQ = Boolean.getBoolean("xq");
-    static float maddS(float a, float b, float c) { return XS ? a * b + c : Math.fma(a, b, c); }
-    static float maddW(float a, float b, float c) { return XW ? a * b + c : Math.fma(a, b, c); }
-    static float maddQ(float a, float b, float c) { return XQ ? a * b + c : Math.fma(a, b, c); }
-    static final boolean FW = Boolean.getBoolean("fw"), FN = Boolean.getBoolean("fn"), FQ = Boolean.getBoolean("fq");
-    static float maddW2(float a, float b, float c) { return FW ? Math.fma(a, b, c) : a * b + c; }
-    static float maddQ2(float a, float b, float c) { return FQ ? Math.fma(a, b, c) : a * b + c; }
-    static int nearestInt2(float a, float b) { return FN ? nearestIntOfProduct(a, b) : nearestInt(a * b); }
     private IqkQuantMath() {
     }
 
@@ -41,7 +33,7 @@ final class IqkQuantMath {
      * once, to an integer (the multiply is fused into the magic-number addition, §1.1).
      */
     static int nearestIntOfProduct(float a, float b) {
-        return XN ? (int) Math.rint(a * b) : (int) Math.rint((double) a * (double) b);
+        return (int) Math.rint((double) a * (double) b);
     }
 
     static int clamp(int v, int lo, int hi) {

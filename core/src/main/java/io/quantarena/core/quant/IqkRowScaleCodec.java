@@ -57,7 +57,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
             float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
-                weights(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, s.w);
+                IqkWeights.compute(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
                 s.search.search(x, xb + 32 * ib, s.w, 0, 32);
                 if (s.search.isShifted) {
                     out[blk + ib] = 1;
@@ -87,7 +87,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
                 float dl = d * l;
                 float idl = dl != 0 ? 1 / dl : 0;
                 int xs = xb + 32 * ib;
-                weights(x, xs, qw, ibl * QK + 32 * ib, sigma2, s.w);
+                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
                 float[] w = s.w;
                 if (pairedSums) {
                     for (int j = 0; j < 16; j++) {
@@ -115,17 +115,5 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
             }
         }
         putFloat(out, 0, sumq2 > 0 ? sumqx / sumq2 : d);
-    }
-
-    /** w = qw·√(x² + σ²) with an imatrix, x² without (§4). */
-    private void weights(float[] x, int xo, float[] qw, int wo, float sigma2, float[] w) {
-        for (int j = 0; j < 32; j++) {
-            float v = x[xo + j];
-            if (qw == null) {
-                w[j] = v * v;
-            } else {
-                w[j] = qw[wo + j] * (float) Math.sqrt(fusedWeights ? Math.fma(v, v, sigma2) : v * v + sigma2);
-            }
-        }
     }
 }

@@ -70,11 +70,7 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
     private void encodeBlock(float[] x, int xb, float[] qw, int wb, byte[] out, int blk, Scratch s) {
         float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
         float[] w = s.w;
-        for (int j = 0; j < QK; j++) {
-            float v = x[xb + j];
-            w[j] = qw != null ? qw[wb + j] * (float) Math.sqrt(IqkQuantMath.maddW2(v, v, sigma2))
-                    : quarterSigmaDefault ? IqkQuantMath.maddQ2(v, v, 0.25f * sigma2) : v * v;
-        }
+        IqkWeights.compute(x, xb, qw, wb, sigma2, quarterSigmaDefault, false, w, QK);
         float maxScale = 0;
         float amaxScale = 0;
         int extra = 0;
@@ -100,7 +96,7 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
         float sumqx = 0;
         float sumq2 = 0;
         for (int ib = 0; ib < 16; ib++) {
-            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt2(id, s.scales[ib]), lsMin, lsMax);
+            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt(id * s.scales[ib]), lsMin, lsMax);
             storeScale(out, blk, ib, ls);
             float dl = d * ls;
             if (dl == 0 && !zeroBlockKeepsIndices) {
@@ -113,8 +109,8 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
                 storeIndex(out, blk, j, idx);
                 float q = v.level(idx) * ls;
                 float wq = w[j] * q;
-                sumqx = IqkQuantMath.maddS(wq, x[xb + j], sumqx);
-                sumq2 = IqkQuantMath.maddS(wq, q, sumq2);
+                sumqx += wq * x[xb + j];
+                sumq2 += wq * q;
             }
         }
         putFp16(out, blk, sumq2 > 0 ? sumqx / sumq2 : d);

@@ -21,7 +21,8 @@ public final class QuantCodecs {
                 new Iq4KCodec(),
                 new Iq5KCodec(),
                 new Iq6KCodec(),
-                new Iq5KsCodec()
+                new Iq5KsCodec(),
+                new Iq3KCodec()
         )) {
             CODECS.put(c.type(), c);
         }

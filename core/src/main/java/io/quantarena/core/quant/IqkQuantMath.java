@@ -28,14 +28,6 @@ final class IqkQuantMath {
         return (int) Math.rint(x);
     }
 
-    /**
-     * {@code nearest_int(a*b)} as the reference binary evaluates it: the exact product is rounded
-     * once, to an integer (the multiply is fused into the magic-number addition, §1.1).
-     */
-    static int nearestIntOfProduct(float a, float b) {
-        return (int) Math.rint((double) a * (double) b);
-    }
-
     static int clamp(int v, int lo, int hi) {
         return Math.min(Math.max(v, lo), hi);
     }
@@ -89,6 +81,64 @@ final class IqkQuantMath {
             }
         }
         return best;
+    }
+
+    /**
+     * iqk's {@code make_qx_quants} (§2.3): the scale d of the symmetric levels
+     * l ∈ [−nmax, nmax−1] that fit {@code x} best under weights {@code w}; levels l + nmax go to
+     * {@code levels} when it is not null. Candidate inverse scales −(nmax + 0.1·is)/max, is ≠ 0.
+     * Unfused: fusing the sums or the level rounding made no difference on the test data.
+     */
+    static float makeQxQuants(int n, int nmax, float[] x, int xo, float[] w, int wo, int[] levels) {
+        int im = argMaxAbs(x, xo, n);
+        float max = x[xo + im];
+        if (max == 0) {
+            if (levels != null) {
+                java.util.Arrays.fill(levels, 0, n, nmax);
+            }
+            return 0;
+        }
+        float iscale = -nmax / max;
+        float sumlx = 0;
+        float suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            int l = qxLevel(iscale, x[xo + i], nmax);
+            float wi = w[wo + i];
+            sumlx += wi * x[xo + i] * l;
+            suml2 += wi * l * l;
+        }
+        float scale = suml2 != 0 ? sumlx / suml2 : 0;
+        float best = scale * sumlx;
+        float bestIscale = iscale;
+        for (int is = -9; is <= 9; is++) {
+            if (is == 0) {
+                continue;
+            }
+            float it = -(nmax + 0.1f * is) / max;
+            float slx = 0;
+            float sl2 = 0;
+            for (int i = 0; i < n; i++) {
+                int l = qxLevel(it, x[xo + i], nmax);
+                float wi = w[wo + i];
+                slx += wi * x[xo + i] * l;
+                sl2 += wi * l * l;
+            }
+            if (sl2 > 0 && slx * slx > best * sl2) {
+                scale = slx / sl2;
+                best = scale * slx;
+                bestIscale = it;
+            }
+        }
+        if (levels != null) {
+            for (int i = 0; i < n; i++) {
+                levels[i] = qxLevel(bestIscale, x[xo + i], nmax) + nmax;
+            }
+        }
+        return scale;
+    }
+
+    private static int qxLevel(float iscale, float x, int nmax) {
+        return clamp(nearestInt(iscale * x), -nmax, nmax - 1);
     }
 
     /** Rejects row lengths that are not whole 256-element super-blocks. */

@@ -22,7 +22,8 @@ public final class QuantCodecs {
                 new Iq5KCodec(),
                 new Iq6KCodec(),
                 new Iq5KsCodec(),
-                new Iq3KCodec()
+                new Iq3KCodec(),
+                new Iq2KCodec()
         )) {
             CODECS.put(c.type(), c);
         }

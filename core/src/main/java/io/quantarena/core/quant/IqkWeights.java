@@ -15,16 +15,22 @@ final class IqkWeights {
      */
     static void compute(float[] x, int xo, float[] qw, int wo, float sigma2, boolean quarterSigma, boolean fused,
                         float[] w, int n) {
+        compute(x, xo, qw, wo, sigma2, quarterSigma, fused, w, n, 0);
+    }
+
+    /** As {@link #compute(float[], int, float[], int, float, boolean, boolean, float[], int)}, into w[wOut …]. */
+    static void compute(float[] x, int xo, float[] qw, int wo, float sigma2, boolean quarterSigma, boolean fused,
+                        float[] w, int n, int wOut) {
         if (qw == null) {
             float quarter = 0.25f * sigma2;
             for (int j = 0; j < n; j++) {
                 float v = x[xo + j];
-                w[j] = quarterSigma ? quarter + v * v : v * v;
+                w[wOut + j] = quarterSigma ? quarter + v * v : v * v;
             }
         } else {
             for (int j = 0; j < n; j++) {
                 float v = x[xo + j];
-                w[j] = qw[wo + j] * (float) Math.sqrt(fused ? Math.fma(v, v, sigma2) : v * v + sigma2);
+                w[wOut + j] = qw[wo + j] * (float) Math.sqrt(fused ? Math.fma(v, v, sigma2) : v * v + sigma2);
             }
         }
     }

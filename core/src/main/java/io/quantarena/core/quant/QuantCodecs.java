@@ -23,7 +23,8 @@ public final class QuantCodecs {
                 new Iq6KCodec(),
                 new Iq5KsCodec(),
                 new Iq3KCodec(),
-                new Iq2KCodec()
+                new Iq2KCodec(),
+                new Iq2KsCodec()
         )) {
             CODECS.put(c.type(), c);
         }

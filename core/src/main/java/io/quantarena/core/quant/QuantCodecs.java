@@ -24,7 +24,8 @@ public final class QuantCodecs {
                 new Iq5KsCodec(),
                 new Iq3KCodec(),
                 new Iq2KCodec(),
-                new Iq2KsCodec()
+                new Iq2KsCodec(),
+                new Iq4KssCodec()
         )) {
             CODECS.put(c.type(), c);
         }

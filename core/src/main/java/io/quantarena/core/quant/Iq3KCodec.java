@@ -16,7 +16,7 @@ final class Iq3KCodec extends IqkCodec<Iq3KCodec.Scratch> {
     static final class Scratch {
         final float[] w = new float[QK];
         final float[] scales = new float[16];
-        final NonLinearScaleSearch search = new NonLinearScaleSearch(IqkLevels.IQ3, 3, 2, false);
+        final NonLinearScaleSearch search = new NonLinearScaleSearch(IqkLevels.IQ3, 3, 2, false, true);
     }
 
     Iq3KCodec() {

@@ -42,7 +42,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
 
     @Override
     final Scratch newScratch(int nPerRow) {
-        return new Scratch(nPerRow, new NonLinearScaleSearch(levels, ntry, 1, false));
+        return new Scratch(nPerRow, new NonLinearScaleSearch(levels, ntry, 1, false, true));
     }
 
     /** Writes level index {@code idx} of element {@code j} (0…31) of sub-block {@code ib} of the block at {@code blk}. */

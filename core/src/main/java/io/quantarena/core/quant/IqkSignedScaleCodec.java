@@ -50,7 +50,7 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
 
     @Override
     final Scratch newScratch(int nPerRow) {
-        return new Scratch(new NonLinearScaleSearch(levels, ntry, 1, refit));
+        return new Scratch(new NonLinearScaleSearch(levels, ntry, 1, refit, true));
     }
 
     /** Writes the signed sub-block scale {@code ls} of sub-block {@code ib}. */

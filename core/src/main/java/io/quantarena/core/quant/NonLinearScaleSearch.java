@@ -9,7 +9,8 @@ package io.quantarena.core.quant;
  * <p>The search sums are accumulated as {@code fma(w·q, x, sum)} and {@code fma(w·q, q, sum)}, as
  * verified for IQ4_KS (§1.1). For the other types §1.1 did not check this; on the test data the
  * fused sums give 28/28 identical rows where unfused ones give 26–27/28 (IQ4_K, IQ5_K, IQ6_K,
- * IQ5_KS, IQ3_K imatrix). The IQ5_K/IQ6_K refit sums made no difference and stay unfused.
+ * IQ5_KS, IQ3_K imatrix), so these fuse too. For IQ3_KS it made no difference, so it does not.
+ * The IQ5_K/IQ6_K refit sums made no difference either and stay unfused.
  */
 final class NonLinearScaleSearch {
 
@@ -18,6 +19,7 @@ final class NonLinearScaleSearch {
     private final int ntry;
     private final int tryStep;
     private final boolean refit;
+    private final boolean fusedSums;
 
     /** Scale of the last {@link #search}. */
     float scale;
@@ -35,13 +37,15 @@ final class NonLinearScaleSearch {
      * @param levels  {normal, shifted} level sets
      * @param ntry    the inverse scales tried are (tryStep·itry + V[0])/max for itry = −ntry … ntry
      * @param refit   IQ5_K/IQ6_K: refit the scale once to the levels chosen by the winner
+     * @param fusedSums accumulate with fma (see the class comment)
      */
-    NonLinearScaleSearch(NonLinearLevels[] levels, int ntry, int tryStep, boolean refit) {
+    NonLinearScaleSearch(NonLinearLevels[] levels, int ntry, int tryStep, boolean refit, boolean fusedSums) {
         this.normal = levels[0];
         this.shifted = levels[1];
         this.ntry = ntry;
         this.tryStep = tryStep;
         this.refit = refit;
+        this.fusedSums = fusedSums;
     }
 
     /** Searches the scale of {@code x[xo .. xo+n)} with weights {@code w[wo ..]}; sets {@link #scale}, {@link #isShifted}. */
@@ -116,12 +120,19 @@ final class NonLinearScaleSearch {
             float al = id * xj;
             float q = v.value(v.nearest(al));
             float wq = wj * q;
-            sqx = Math.fma(wq, xj, sqx);
-            sq2 = Math.fma(wq, q, sq2);
             float qm = v.value(v.nearest(-al));
             float wqm = wj * qm;
-            sqxm = Math.fma(wqm, xj, sqxm);
-            sq2m = Math.fma(wqm, qm, sq2m);
+            if (fusedSums) {
+                sqx = Math.fma(wq, xj, sqx);
+                sq2 = Math.fma(wq, q, sq2);
+                sqxm = Math.fma(wqm, xj, sqxm);
+                sq2m = Math.fma(wqm, qm, sq2m);
+            } else {
+                sqx += wq * xj;
+                sq2 += wq * q;
+                sqxm += wqm * xj;
+                sq2m += wqm * qm;
+            }
         }
         sumqx = sqx;
         sumq2 = sq2;

@@ -25,7 +25,8 @@ public final class QuantCodecs {
                 new Iq3KCodec(),
                 new Iq2KCodec(),
                 new Iq2KsCodec(),
-                new Iq4KssCodec()
+                new Iq4KssCodec(),
+                new Iq3KsCodec()
         )) {
             CODECS.put(c.type(), c);
         }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IqkReferenceTest {
 
     /** Types under test, with whether the encoder is implemented. */
-    static final String[] TYPES = {"IQ4_KS", "IQ4_K", "IQ5_K", "IQ6_K", "IQ5_KS", "IQ3_K", "IQ2_K", "IQ2_KS", "IQ4_KSS"};
+    static final String[] TYPES = {"IQ4_KS", "IQ4_K", "IQ5_K", "IQ6_K", "IQ5_KS", "IQ3_K", "IQ2_K", "IQ2_KS", "IQ4_KSS", "IQ3_KS"};
 
     private static final QuantReferenceData DATA = QuantReferenceData.get();
 

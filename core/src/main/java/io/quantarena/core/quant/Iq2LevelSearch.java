@@ -15,7 +15,6 @@ import java.util.Arrays;
  */
 final class Iq2LevelSearch {
 
-    private final float[] sortedX;
     private final int[] order;
     private final float[] prefixWx;
     private final float[] prefixW;
@@ -25,7 +24,6 @@ final class Iq2LevelSearch {
     boolean isShifted;
 
     Iq2LevelSearch(int n) {
-        sortedX = new float[n];
         order = new int[n];
         prefixWx = new float[n + 1];
         prefixW = new float[n + 1];
@@ -101,7 +99,6 @@ final class Iq2LevelSearch {
         Arrays.sort(keys, 0, n);
         for (int i = 0; i < n; i++) {
             order[i] = (int) keys[i];
-            sortedX[i] = x[xo + order[i]];
         }
     }
 }

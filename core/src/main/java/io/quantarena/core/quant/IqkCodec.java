@@ -59,6 +59,10 @@ abstract class IqkCodec<S> implements QuantCodec {
             throw new IllegalArgumentException("imatrix for " + type.typeName() + " has " + imatrix.length
                     + " values, expected " + nPerRow + " (one per column)");
         }
+        if (nrows < 0 || srcOffset < 0 || src.length - srcOffset < (long) nrows * nPerRow) {
+            throw new IllegalArgumentException(type.typeName() + ": " + nrows + " rows of " + nPerRow
+                    + " values from offset " + srcOffset + " exceed the source array of " + src.length);
+        }
         int rowBytes = Math.toIntExact(type.rowSize(nPerRow));
         byte[] row = new byte[rowBytes];
         float[] weights = imatrix == null ? null : new float[nPerRow];

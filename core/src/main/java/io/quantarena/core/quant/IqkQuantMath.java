@@ -3,8 +3,8 @@ package io.quantarena.core.quant;
 /**
  * Numerical building blocks shared by the ik non-linear quant types (spec/quant-types.md §1, §2, §9).
  *
- * <p>Where the reference x86 build fuses a multiply into an addition, the helpers here say so in
- * their name ({@code fma}); everything else rounds each product on its own (§1.1).
+ * <p>Products are rounded on their own here (§1.1: fusion is applied only where verified or
+ * measured, and the callers say where).
  */
 final class IqkQuantMath {
 
@@ -55,9 +55,9 @@ final class IqkQuantMath {
             for (int j = b; j < b + blockSize; j++) {
                 float w = imatrix[j];
                 float v = x[xOff + j];
-                sumw2 = Math.fma(w, w, sumw2);
-                sumx2 = Math.fma(v, v, sumx2);
-                sumwx = Math.fma(w, Math.abs(v), sumwx);
+                sumw2 += w * w;
+                sumx2 += v * v;
+                sumwx += w * Math.abs(v);
             }
             if (sumw2 <= threshold || sumx2 <= threshold || sumwx <= threshold) {
                 for (int j = b; j < b + blockSize; j++) {

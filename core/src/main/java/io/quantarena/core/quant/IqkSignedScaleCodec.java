@@ -5,8 +5,12 @@ import io.quantarena.core.tensor.GgmlType;
 /**
  * Encoder frame of IQ4_K, IQ5_K and IQ6_K (spec/quant-types.md §9.4–9.6): fp16 super-block scale
  * at offset 0, shift bits of the sixteen 16-element sub-blocks at offset 2, signed sub-block scales
- * ls ∈ [−maxLs−1, maxLs] relative to d = −max_scale/(maxLs+1) … and a final least-squares refit
- * of d. Subclasses place scales and indices and decode.
+ * ls ∈ [lsMin, lsMax] relative to d = −max_scale/scaleDivisor, and a final least-squares refit of
+ * d. Subclasses place scales and indices and decode.
+ *
+ * <p>Only the scale search fuses its sums (see {@link NonLinearScaleSearch}); fusing the weights,
+ * nearest_int(id·scale) or the final sums made no difference on the reference data, so those
+ * products are rounded on their own.
  */
 abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch> {
 

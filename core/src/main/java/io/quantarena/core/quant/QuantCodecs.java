@@ -20,7 +20,18 @@ public final class QuantCodecs {
                 new Iq4NlCodec(), new Iq4XsCodec(),
                 new Q8KCodec(),
                 // K-quants (256-element super-blocks)
-                new Q2KCodec(), new Q3KCodec(), new Q4KCodec(), new Q5KCodec(), new Q6KCodec()
+                new Q2KCodec(), new Q3KCodec(), new Q4KCodec(), new Q5KCodec(), new Q6KCodec(),
+                // ik non-linear types (IqkCodec)
+                new Iq4KsCodec(),
+                new Iq4KCodec(),
+                new Iq5KCodec(),
+                new Iq6KCodec(),
+                new Iq5KsCodec(),
+                new Iq3KCodec(),
+                new Iq2KCodec(),
+                new Iq2KsCodec(),
+                new Iq4KssCodec(),
+                new Iq3KsCodec()
         )) {
             CODECS.put(c.type(), c);
         }

@@ -184,8 +184,8 @@ class ModelQuantizerTest {
     @Test
     void rejectsUnsupportedTargetsBeforeWriting() {
         Path out = tmp.resolve("x.gguf");
-        assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, out, GgmlType.IQ2_K, 1), null))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("iq2_k");
+        assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, out, GgmlType.IQ2_KT, 1), null))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("iq2_kt");
         assertThat(out).doesNotExist();
         assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, TINY_LLAMA, GgmlType.Q8_0, 1), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is the input file");

@@ -140,11 +140,11 @@ class RecipeQuantizeTest {
     @Test
     void refusesBeforeWritingWhenACodecOrImportanceDataAreMissing() {
         Path out = tmp.resolve("x.gguf");
-        // iq4_ks codecs may not exist yet; either way nothing is written
-        Recipe iq = Recipe.of("Q4_K_M").withCustomRules("attn_q=iq2_ks");
+        // iq2_kt (trellis) has no codec: nothing may be written
+        Recipe iq = Recipe.of("Q4_K_M").withCustomRules("attn_q=iq2_kt");
         assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeJob(TINY_LLAMA4, out, iq, null, 1), null))
-                .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("iq2_ks"),
-                        e -> assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iq2_ks"));
+                .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("iq2_kt"),
+                        e -> assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iq2_kt"));
         assertThat(out).doesNotExist();
 
         QuantCodec needy = new RecordingCodec(QuantCodecs.forType(GgmlType.Q8_0), new ArrayList<>()) {

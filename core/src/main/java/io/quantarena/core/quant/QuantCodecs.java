@@ -19,7 +19,8 @@ public final class QuantCodecs {
                 new F32Codec(), new F16Codec(), new Bf16Codec(),
                 new Q4_0Codec(), new Q4_1Codec(), new Q5_0Codec(), new Q5_1Codec(), new Q8_0Codec(), new Q6_0Codec(),
                 new Iq4NlCodec(), new Iq4XsCodec(),
-                new Q8KCodec()
+                new Q8KCodec(),
+                new Iq2XxsCodec(), new Iq3XxsCodec(), new Iq1SCodec(), new Iq1MCodec(), new Iq2XsCodec(), new Iq2SCodec(), new Iq3SCodec()
         )) {
             CODECS.put(c.type(), c);
         }

@@ -66,56 +66,73 @@ final class LatticeGrid {
     }
 
     private short[] buildNeighbours(int mask, int maxCode, int nwant) {
-        short[] lists = new short[4096];
-        int used = 0;
+        // squared distances split into two half-words: d2(u, k) = H[u_lo][k_lo] + H[u_hi][k_hi]
+        int halfDim = dim / 2;
+        int halfBits = bits * halfDim;
+        int halfSize = 1 << halfBits;
+        int[] halfDistance = new int[halfSize * halfSize];
+        for (int a = 0; a < halfSize; a++) {
+            for (int b = 0; b < halfSize; b++) {
+                int s = 0;
+                for (int i = 0; i < halfDim; i++) {
+                    int diff = 2 * (((a >>> (bits * i)) & mask) - ((b >>> (bits * i)) & mask));
+                    s += diff * diff;
+                }
+                halfDistance[a * halfSize + b] = s;
+            }
+        }
+        int[] lo = new int[size];
+        int[] hi = new int[size];
+        for (int k = 0; k < size; k++) {
+            int u = 0;
+            for (int i = 0; i < dim; i++) {
+                u |= codes[dim * k + i] << (bits * i);
+            }
+            lo[k] = u & (halfSize - 1);
+            hi[k] = u >>> halfBits;
+        }
+        int maxDistance = 2 * Arrays.stream(halfDistance).max().orElse(0);
+        int[] count = new int[maxDistance + 1];
+        int[] next = new int[maxDistance + 1];
         int[] d2 = new int[size];
-        int[] point = new int[dim];
+        short[] lists = new short[1 << 16];
+        int used = 0;
         for (int u = 0; u < map.length; u++) {
             if (map[u] != NO_POINT || !allCodesAtMost(u, mask, maxCode)) {
                 continue;
             }
-            for (int i = 0; i < dim; i++) {
-                point[i] = 2 * ((u >>> (bits * i)) & mask) + 1;
-            }
-            // squared distance to every grid point; lattice coordinates 2c+1, so differences are 2·Δc
+            int rowLo = (u & (halfSize - 1)) * halfSize;
+            int rowHi = (u >>> halfBits) * halfSize;
             for (int k = 0; k < size; k++) {
-                int s = 0;
-                for (int i = 0; i < dim; i++) {
-                    int diff = point[i] - (2 * codes[dim * k + i] + 1);
-                    s += diff * diff;
-                }
-                d2[k] = s;
+                int d = halfDistance[rowLo + lo[k]] + halfDistance[rowHi + hi[k]];
+                d2[k] = d;
+                count[d]++;
             }
-            // the nwant smallest distinct distances; their points in (distance, index) order
-            int[] distinct = new int[nwant];
-            int nDistinct = 0;
-            int last = -1;
-            for (; nDistinct < nwant; nDistinct++) {
-                int next = Integer.MAX_VALUE;
-                for (int k = 0; k < size; k++) {
-                    if (d2[k] > last && d2[k] < next) {
-                        next = d2[k];
-                    }
-                }
-                if (next == Integer.MAX_VALUE) {
-                    break;
-                }
-                distinct[nDistinct] = next;
-                last = next;
-            }
+            // the nwant smallest distinct distances; list order = (distance, index), by bucket offsets
             int start = used;
-            if (used + 1 + size > lists.length) {
-                lists = Arrays.copyOf(lists, Math.max(2 * lists.length, used + 1 + size));
-            }
-            used++;
-            for (int t = 0; t < nDistinct; t++) {
-                for (int k = 0; k < size; k++) {
-                    if (d2[k] == distinct[t]) {
-                        lists[used++] = (short) k;
-                    }
+            int listed = 0;
+            int threshold = -1;
+            int distinct = 0;
+            for (int d = 0; d <= maxDistance && distinct < nwant; d++) {
+                if (count[d] > 0) {
+                    next[d] = start + 1 + listed;
+                    listed += count[d];
+                    threshold = d;
+                    distinct++;
                 }
             }
-            lists[start] = (short) (used - start - 1);
+            if (used + 1 + listed > lists.length) {
+                lists = Arrays.copyOf(lists, Math.max(2 * lists.length, used + 1 + listed));
+            }
+            lists[start] = (short) listed;
+            for (int k = 0; k < size; k++) {
+                int d = d2[k];
+                if (d <= threshold) {
+                    lists[next[d]++] = (short) k;
+                }
+            }
+            Arrays.fill(count, 0);
+            used = start + 1 + listed;
             map[u] = -(start + 1);
         }
         return Arrays.copyOf(lists, used);
@@ -246,10 +263,5 @@ final class LatticeGrid {
             throw new IllegalStateException(type + ": lattice word " + u + " (codes at " + off + ") is not a grid point");
         }
         return index;
-    }
-
-    /** Total length of the neighbour lists, for diagnostics. */
-    int neighbourListLength() {
-        return neighbours.length;
     }
 }

@@ -29,6 +29,16 @@ class ReferenceVectorsTest {
 
     /** Encoded blocks that must equal the reference bytes (acceptance: 99 %). */
     static final double MIN_MATCHING_BLOCKS = 0.99;
+
+    /**
+     * The required share of equal blocks for {@code type}: the lattice types have their own
+     * acceptance ({@link LatticeReferenceTest}, 95 %) because the spec did not verify their
+     * reference quantizers' fused operations (spec/quant-types.md §1.1).
+     */
+    static double minMatchingBlocks(GgmlType type) {
+        return LatticeReferenceTest.LATTICE_TYPES.contains(type) ? LatticeReferenceTest.MIN_MATCHING_BLOCKS
+                : MIN_MATCHING_BLOCKS;
+    }
     /** Our RMSE may exceed the reference's by at most this factor. */
     static final double MAX_RMSE_RATIO = 1.001;
     /**
@@ -98,10 +108,10 @@ class ReferenceVectorsTest {
 
         assertThat(diff.matchingFraction())
                 .as("%s %s: %s", type, c.variant(), diff.describe())
-                .isGreaterThanOrEqualTo(MIN_MATCHING_BLOCKS);
+                .isGreaterThanOrEqualTo(minMatchingBlocks(type));
         assertThat(diff.rowMetaDiffs().size())
                 .as("%s %s: rows whose row header differs: %s", type, c.variant(), diff.rowMetaDiffs())
-                .isLessThanOrEqualTo((int) Math.floor(MANIFEST.rows() * (1 - MIN_MATCHING_BLOCKS)));
+                .isLessThanOrEqualTo((int) Math.floor(MANIFEST.rows() * (1 - minMatchingBlocks(type))));
 
         double rmse = rmse(codec, actual);
         assertThat(rmse).as("%s %s: RMSE %.9g vs reference %.9g", type, c.variant(), rmse, c.rmse())

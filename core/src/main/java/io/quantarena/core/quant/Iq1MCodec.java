@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Arrays;
 public final class Iq1MCodec extends LatticeCodec {
 
     private static final byte[] GRID = LatticeTables.IQ1S_GRID;
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Shift-sign bits of a 16-element sub-block for combination k (bit 3: group 0 negative, bit 7: group 1). */
     private static final int[] SHIFT_BITS = {0x00, 0x80, 0x08, 0x88};
 
@@ -25,14 +27,11 @@ public final class Iq1MCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        int[] sc = new int[4];
-        for (int i = 0; i < 4; i++) {
-            sc[i] = src.get(QuantMath.LE_SHORT, p + 48 + 2L * i) & 0xFFFF;
-        }
-        int bits = (sc[0] >>> 12) | ((sc[1] >>> 8) & 0x00F0) | ((sc[2] >>> 4) & 0x0F00) | (sc[3] & 0xF000);
+        long sc = src.get(LE_LONG, p + 48); // four uint16 scale words
+        int bits = (int) ((sc >>> 12) & 0x000F | (sc >>> 24) & 0x00F0 | (sc >>> 36) & 0x0F00 | (sc >>> 48) & 0xF000);
         float d = QuantMath.fp16ToFloat((short) bits);
         for (int ib = 0; ib < 16; ib++) {
-            float dl = d * (2 * ((sc[ib / 4] >>> (3 * (ib % 4))) & 7) + 1);
+            float dl = d * (2 * (int) ((sc >>> (16 * (ib / 4) + 3 * (ib % 4))) & 7) + 1);
             int qh = src.get(ValueLayout.JAVA_BYTE, p + 32 + ib) & 0xFF;
             for (int h = 0; h < 2; h++) {
                 int g = 2 * ib + h;
@@ -163,6 +162,8 @@ public final class Iq1MCodec extends LatticeCodec {
                 sumx[g][0] = 0;
                 sumw[g][0] = 0;
             }
+            // plain (unfused) sums here, unlike IQ1_S: fusing them moves row 26 of the imatrix
+            // reference vectors further away (24 instead of 5 differing bytes)
             for (int r = 0; r < 16; r++) {
                 int j = order[r];
                 int g = j < 8 ? 0 : 1;

@@ -49,8 +49,6 @@ public final class Iq1SCodec extends LatticeCodec {
 
     /** §8.7 quantizer with its working arrays. */
     private static final class Encoder implements BlockEncoder {
-        private static final float[] UNIT_WEIGHTS = unitWeights();
-
         private final LatticeGrid grid;
         private final float[] w = new float[32];
         private final int[] order = new int[32];
@@ -67,12 +65,6 @@ public final class Iq1SCodec extends LatticeCodec {
             this.grid = grid;
         }
 
-        private static float[] unitWeights() {
-            float[] ones = new float[32];
-            Arrays.fill(ones, 1f);
-            return ones;
-        }
-
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(qh, 0);
@@ -80,9 +72,7 @@ public final class Iq1SCodec extends LatticeCodec {
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 int xb = x0 + 32 * ib;
-                // ggml asserts an imatrix; the algorithm itself uses qw ≡ 1 without one (spec §4)
-                QuantMath.sigmaWeights(x, xb, qw != null ? qw : UNIT_WEIGHTS, qw != null ? qwOff + 32 * ib : 0,
-                        sigma2, false, w, 32);
+                QuantMath.sigmaWeights(x, xb, qw, qwOff + 32 * ib, sigma2, false, w, 32); // qw: required, never null
                 float scale = subBlock(x, xb);
                 scales[ib] = scale;
                 shifts[ib] = shift;

@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * IQ2_S (id 22), 256 elements in 82 bytes (spec/quant-types.md §8.4): fp16 d, low bytes of the
@@ -71,7 +72,7 @@ public final class Iq2SCodec extends LatticeCodec {
                 maxScale = Math.max(maxScale, scale);
             }
             if (maxScale == 0) {
-                java.util.Arrays.fill(block, (byte) 0);
+                Arrays.fill(block, (byte) 0);
                 return;
             }
             float d = maxScale / 31;

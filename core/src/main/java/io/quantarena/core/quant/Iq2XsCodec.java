@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * IQ2_XS (id 17), 256 elements in 74 bytes (spec/quant-types.md §8.3): fp16 d, 32 uint16 (9-bit
@@ -73,7 +74,7 @@ public final class Iq2XsCodec extends LatticeCodec {
 
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
-            java.util.Arrays.fill(qs, 0);
+            Arrays.fill(qs, 0);
             float sigma2 = QuantMath.sumOfSquares(x, x0, QK) / QK;
             float maxScale = 0;
             for (int ib = 0; ib < 16; ib++) {

@@ -3,6 +3,7 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * IQ2_XXS (id 16), 256 elements in 66 bytes (spec/quant-types.md §8.2): fp16 d, then per
@@ -68,7 +69,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
 
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
-            java.util.Arrays.fill(q2, 0);
+            Arrays.fill(q2, 0);
             float sigma2 = QuantMath.sumOfSquares(x, x0, QK) / QK;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {

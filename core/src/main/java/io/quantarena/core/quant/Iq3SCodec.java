@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * IQ3_S (id 21), 256 elements in 110 bytes (spec/quant-types.md §8.6): fp16 d, low bytes of the
@@ -70,7 +71,7 @@ public final class Iq3SCodec extends LatticeCodec {
                 maxScale = Math.max(maxScale, scale);
             }
             if (maxScale == 0) {
-                java.util.Arrays.fill(block, (byte) 0);
+                Arrays.fill(block, (byte) 0);
                 return;
             }
             float d = maxScale / 31;
@@ -98,7 +99,7 @@ public final class Iq3SCodec extends LatticeCodec {
             }
             float best = 0;
             float scale = max / (2 * K_MAX_Q - 1);
-            java.util.Arrays.fill(onGrid, false);
+            Arrays.fill(onGrid, false);
             for (int is = -9; is <= 9; is++) {
                 float id = (2 * K_MAX_Q - 1 + is * 0.2f) / max;
                 float thisScale = 1 / id;

@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * IQ3_XXS (id 18), 256 elements in 98 bytes (spec/quant-types.md §8.5): fp16 d, 64 grid
@@ -73,7 +74,7 @@ public final class Iq3XxsCodec extends LatticeCodec {
                 maxScale = Math.max(maxScale, scale);
             }
             if (maxScale == 0) {
-                java.util.Arrays.fill(block, (byte) 0);
+                Arrays.fill(block, (byte) 0);
                 return;
             }
             float d = maxScale / 31;

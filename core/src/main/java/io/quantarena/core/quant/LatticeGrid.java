@@ -21,6 +21,8 @@ final class LatticeGrid {
     final int size;
     /** codes[dim·k + i] = code c of coordinate i of point k; the lattice coordinate is 2c+1. */
     final byte[] codes;
+    /** The lattice coordinates 2c+1 as floats, for the neighbour distances. */
+    private final float[] coordinates;
 
     /** u → grid index (≥ 0), or −(start + 1) of its list in {@link #neighbours}; NO_POINT for words never looked up. */
     private final int[] map;
@@ -61,6 +63,10 @@ final class LatticeGrid {
                 throw new IllegalStateException("lattice grid " + name + ": entries " + map[u] + " and " + k + " are equal");
             }
             map[u] = k;
+        }
+        this.coordinates = new float[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            coordinates[i] = 2 * codes[i] + 1;
         }
         this.neighbours = buildNeighbours(mask, maxCode, nwant);
     }
@@ -213,8 +219,7 @@ final class LatticeGrid {
             int k = neighbours[start + n];
             float d2 = 0;
             for (int i = 0; i < dim; i++) {
-                float q = 2 * codes[dim * k + i] + 1;
-                float diff = Math.fma(scale, q, -xval[xOff + i]);
+                float diff = Math.fma(scale, coordinates[dim * k + i], -xval[xOff + i]);
                 d2 = Math.fma(waux[wOff + i] * diff, diff, d2);
             }
             if (d2 < best) {

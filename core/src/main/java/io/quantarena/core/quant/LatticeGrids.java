@@ -4,6 +4,10 @@ package io.quantarena.core.quant;
  * The quantizer grids of the lattice formats (spec/quant-types.md §8.1 table), each built once
  * on first use. Holder classes give lazy, thread-safe initialisation without locking on the
  * hot path (the JVM runs a class initialiser exactly once).
+ *
+ * <p>Cost, measured as thread CPU time on the shared 2-core dev box: 5–50 ms per grid on first
+ * use (about 190 ms for all six, JIT warm-up included; IQ1's 2048-point grid about 27 ms once
+ * warm); about 2.5 MB of maps and neighbour lists in total.
  */
 final class LatticeGrids {
 

@@ -31,7 +31,8 @@ public final class QuantCodecs {
                 new Iq2KCodec(),
                 new Iq2KsCodec(),
                 new Iq4KssCodec(),
-                new Iq3KsCodec()
+                new Iq3KsCodec(),
+                new Iq2XxsCodec(), new Iq3XxsCodec(), new Iq1SCodec(), new Iq1MCodec(), new Iq2XsCodec(), new Iq2SCodec(), new Iq3SCodec()
         )) {
             CODECS.put(c.type(), c);
         }

@@ -35,8 +35,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats {@code logDir} (fresh each start: the local cluster's state lives in PostgreSQL) and
-     * starts the broker on {@code port}; 0 picks a free port.
+     * Starts the broker on {@code port} (0 picks a free port), formatting {@code logDir} on first use;
+     * a directory formatted before keeps its topics and offsets.
      *
      * @param logDir null for a temporary directory removed on close
      */
@@ -44,10 +44,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boolean temporary = logDir == null;
         try {
             Path dir = temporary ? Files.createTempDirectory("quantarena-kafka") : logDir;
-            deleteRecursively(dir);
             Files.createDirectories(dir);
             int brokerPort = port == 0 ? FreePorts.find() : port;
-            int controllerPort = FreePorts.find();
+            // a kept log directory must see the same controller address again
+            int controllerPort = port == 0 ? FreePorts.find() : port + 1;
             Map<String, Object> props = config(brokerPort, controllerPort, dir);
             KafkaConfig config = new KafkaConfig(props, false);
             format(dir);
@@ -100,6 +100,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setControllerListenerName("CONTROLLER")
+                .setIgnoreFormatted(true)
                 .run();
     }
 

@@ -35,8 +35,17 @@ public final class DevCluster {
         database.put("spring.datasource.url", postgres.jdbcUrl());
         database.put("spring.datasource.username", postgres.user());
         database.put("spring.datasource.password", postgres.password());
-        LocalCluster cluster = LocalCluster.start(ClusterSettings.localDefaults(modelsDir, storeDir), database,
-                kafka.bootstrapServers(), Map.of());
+        LocalCluster cluster;
+        try {
+            cluster = LocalCluster.start(ClusterSettings.localDefaults(modelsDir, storeDir), database,
+                    kafka.bootstrapServers(), Map.of());
+        } catch (RuntimeException e) {
+            System.err.println("quantarena: the local cluster did not start: " + e.getMessage());
+            kafka.close();
+            postgres.close();
+            System.exit(1);
+            return;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -11,11 +11,16 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Every service in this JVM, each in its own Spring context on its own port, pointed at one
- * PostgreSQL and one Kafka. job-service starts first (it owns the schema and the models), the
- * gateway last (it needs job-service's address).
+ * PostgreSQL and one Kafka. job-service and the workers start together, the gateway last (it needs
+ * job-service's address).
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -34,44 +39,66 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster start(ClusterSettings settings, Map<String, Object> database, String kafkaBootstrap,
                                      Map<ServiceKind, List<Class<?>>> extraSources) {
-        Map<ServiceKind, ConfigurableApplicationContext> started = new EnumMap<>(ServiceKind.class);
+        // contexts start in parallel: Boot must not re-initialise the shared Logback for each (logback.xml serves all)
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        Map<ServiceKind, ConfigurableApplicationContext> started = new ConcurrentHashMap<>();
+        // job-service and the workers need nothing from each other to start: start them side by side
+        List<ServiceKind> firstWave = List.of(ServiceKind.JOB_SERVICE, ServiceKind.QUANT_WORKER,
+                ServiceKind.EVAL_WORKER, ServiceKind.INFERENCE_WORKER);
+        ExecutorService pool = Executors.newFixedThreadPool(firstWave.size(), Thread.ofPlatform().name("start-", 0).factory());
         try {
-            List<ServiceKind> order = List.of(ServiceKind.JOB_SERVICE, ServiceKind.QUANT_WORKER,
-                    ServiceKind.EVAL_WORKER, ServiceKind.INFERENCE_WORKER, ServiceKind.API_GATEWAY);
-            for (ServiceKind kind : order) {
-                Map<String, Object> props = new LinkedHashMap<>();
-                props.put("spring.config.name", kind.serviceName());
-                props.put("server.port", settings.port(kind));
-                props.put("spring.autoconfigure.exclude", String.join(",", kind.excludedAutoConfigurations()));
-                props.put("spring.cloud.stream.kafka.binder.brokers", kafkaBootstrap);
-                props.put("quantarena.models-dir", settings.modelsDir().toString());
-                props.put("quantarena.store-dir", settings.storeDir().toString());
-                if (kind == ServiceKind.JOB_SERVICE) {
-                    props.putAll(database);
-                }
-                if (kind == ServiceKind.API_GATEWAY) {
-                    props.put("quantarena.gateway.job-service-url",
-                            "http://localhost:" + port(started.get(ServiceKind.JOB_SERVICE)));
-                    props.put("spring.cloud.stream.function.autodetect", false);
-                }
-                props.putAll(settings.extraProperties());
-                List<Class<?>> sources = new ArrayList<>();
-                sources.add(kind.application());
-                sources.addAll(extraSources.getOrDefault(kind, List.of()));
-                long t0 = System.nanoTime();
-                ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
-                        .properties(props)
-                        .registerShutdownHook(false)
-                        .run();
-                started.put(kind, context);
-                log.info("{} started on port {} in {} ms", kind.serviceName(), port(context),
-                        (System.nanoTime() - t0) / 1_000_000);
+            List<Future<?>> starting = new ArrayList<>();
+            for (ServiceKind kind : firstWave) {
+                starting.add(pool.submit(() -> started.put(kind, startOne(kind, settings, database, kafkaBootstrap,
+                        extraSources, Map.of()))));
             }
-            return new LocalCluster(started);
-        } catch (RuntimeException e) {
-            new LocalCluster(started).close();
-            throw e;
+            for (Future<?> f : starting) {
+                f.get();
+            }
+            String jobService = "http://localhost:" + port(started.get(ServiceKind.JOB_SERVICE));
+            started.put(ServiceKind.API_GATEWAY, startOne(ServiceKind.API_GATEWAY, settings, database, kafkaBootstrap,
+                    extraSources, Map.of("quantarena.gateway.job-service-url", jobService,
+                            "spring.cloud.stream.function.autodetect", false)));
+            return new LocalCluster(new EnumMap<>(started));
+        } catch (ExecutionException | InterruptedException | RuntimeException e) {
+            new LocalCluster(new EnumMap<>(started)).close();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException("the local cluster did not start", cause);
+        } finally {
+            pool.shutdown();
         }
+    }
+
+    private static ConfigurableApplicationContext startOne(ServiceKind kind, ClusterSettings settings,
+                                                           Map<String, Object> database, String kafkaBootstrap,
+                                                           Map<ServiceKind, List<Class<?>>> extraSources,
+                                                           Map<String, Object> more) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("spring.config.name", kind.serviceName());
+        props.put("server.port", settings.port(kind));
+        props.put("spring.autoconfigure.exclude", String.join(",", kind.excludedAutoConfigurations()));
+        props.put("spring.cloud.stream.kafka.binder.brokers", kafkaBootstrap);
+        // one logging system serves all contexts: a per-context application name would mislabel lines
+        props.put("logging.include-application-name", false);
+        props.put("quantarena.models-dir", settings.modelsDir().toString());
+        props.put("quantarena.store-dir", settings.storeDir().toString());
+        if (kind == ServiceKind.JOB_SERVICE) {
+            props.putAll(database);
+        }
+        props.putAll(more);
+        props.putAll(settings.extraProperties());
+        List<Class<?>> sources = new ArrayList<>();
+        sources.add(kind.application());
+        sources.addAll(extraSources.getOrDefault(kind, List.of()));
+        long t0 = System.nanoTime();
+        // as command-line arguments: they must win over each service's own <name>.yml
+        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
+                .registerShutdownHook(false)
+                .run(args);
+        log.info("{} started on port {} in {} ms", kind.serviceName(), port(context), (System.nanoTime() - t0) / 1_000_000);
+        return context;
     }
 
     public int port(ServiceKind kind) {

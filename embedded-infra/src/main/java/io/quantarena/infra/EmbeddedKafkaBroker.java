@@ -50,7 +50,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int controllerPort = port == 0 ? FreePorts.find() : port + 1;
             Map<String, Object> props = config(brokerPort, controllerPort, dir);
             KafkaConfig config = new KafkaConfig(props, false);
-            format(dir);
+            if (!Files.exists(dir.resolve("meta.properties"))) {
+                format(dir);
+            }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             return new EmbeddedKafkaBroker(server, brokerPort, dir, temporary);
@@ -100,7 +102,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setControllerListenerName("CONTROLLER")
-                .setIgnoreFormatted(true)
                 .run();
     }
 

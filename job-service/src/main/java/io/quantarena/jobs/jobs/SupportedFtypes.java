@@ -8,7 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The ftypes a quantize job may ask for: those whose base type core can encode. */
+/**
+ * The ftypes a quantize job may ask for: those whose base type core can encode without an importance
+ * matrix (quantize jobs do not take one yet).
+ */
 @Component
 public class SupportedFtypes {
 
@@ -22,6 +25,6 @@ public class SupportedFtypes {
     }
 
     private static boolean supported(Ftype f) {
-        return QuantCodecs.isSupported(f.baseType());
+        return QuantCodecs.isSupported(f.baseType()) && !QuantCodecs.forType(f.baseType()).requiresImatrix();
     }
 }

@@ -33,7 +33,7 @@ public class QuantRepository {
                         INSERT INTO quants (job_id, model_id, name, ftype, recipe, artifact_id, size_bytes,
                                             bits_per_weight, tensor_types, origin)
                         SELECT j.id, j.model_id, m.name || '-' || (j.request->>'ftype'), j.request->>'ftype',
-                               'ftype ' || (j.request->>'ftype') || ', default tensor rules', ?, ?, ?, ?::jsonb, 'produced'
+                               (j.request->>'ftype') || ' --pure', ?, ?, ?, ?::jsonb, 'produced'
                         FROM jobs j JOIN models m ON m.id = j.model_id WHERE j.id = ?
                         ON CONFLICT (job_id) DO NOTHING""")
                 .params(artifactId, outcome.fileBytes(), outcome.bitsPerWeight(),

@@ -8,6 +8,8 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,11 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The one way integration tests get PostgreSQL and Kafka: Testcontainers when a Docker daemon is
  * reachable, otherwise embedded PostgreSQL (zonky) and an in-JVM KRaft broker. Both are started once
- * per JVM and stopped when it exits. {@code -Dquantarena.test.infra=containers|embedded} forces a mode.
+ * per JVM, each on first use, and stopped when it exits. {@code -Dquantarena.test.infra=containers|embedded} forces a mode.
  */
 public final class TestInfrastructure {
 
@@ -28,14 +31,19 @@ public final class TestInfrastructure {
     private static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    private static Backend backend;
+    private static Boolean useContainers;
+    private static PostgresEndpoint postgres;
+    private static String kafkaBootstrapServers;
 
     private TestInfrastructure() {
     }
 
     /** The server's default database (shared by every test of this JVM). */
     public static synchronized PostgresEndpoint postgres() {
-        return backend().postgres;
+        if (postgres == null) {
+            postgres = time("PostgreSQL", containers() ? TestInfrastructure::startPostgresContainer : TestInfrastructure::startEmbeddedPostgres);
+        }
+        return postgres;
     }
 
     /** A new, empty database on the shared server: for tests that must not see others' rows. */
@@ -53,7 +61,10 @@ public final class TestInfrastructure {
     }
 
     public static synchronized String kafkaBootstrapServers() {
-        return backend().kafkaBootstrapServers;
+        if (kafkaBootstrapServers == null) {
+            kafkaBootstrapServers = time("Kafka", containers() ? TestInfrastructure::startKafkaContainer : TestInfrastructure::startEmbeddedKafka);
+        }
+        return kafkaBootstrapServers;
     }
 
     /** Spring properties that point a service at {@code database} and the shared Kafka. */
@@ -75,34 +86,36 @@ public final class TestInfrastructure {
 
     /** Which kind of infrastructure this JVM uses: {@code containers} or {@code embedded}. */
     public static synchronized String mode() {
-        return backend().mode;
+        return containers() ? "containers" : "embedded";
     }
 
-    private static synchronized Backend backend() {
-        if (backend == null) {
-            backend = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(backend.stopper, "test-infra-stop"));
+    private static synchronized boolean containers() {
+        if (useContainers == null) {
+            String forced = System.getProperty("quantarena.test.infra", "auto");
+            useContainers = switch (forced) {
+                case "containers" -> true;
+                case "embedded" -> false;
+                case "auto" -> dockerAvailable();
+                default -> throw new IllegalArgumentException("quantarena.test.infra=" + forced
+                        + " is not one of auto, containers, embedded");
+            };
+            log.info("test infrastructure: {}", useContainers ? "Testcontainers (Docker found)" : "embedded (no Docker)");
         }
-        return backend;
+        return useContainers;
     }
 
-    private static Backend start() {
-        String forced = System.getProperty("quantarena.test.infra", "auto");
-        boolean containers = switch (forced) {
-            case "containers" -> true;
-            case "embedded" -> false;
-            case "auto" -> dockerAvailable();
-            default -> throw new IllegalArgumentException("quantarena.test.infra=" + forced
-                    + " is not one of auto, containers, embedded");
-        };
-        long t0 = System.nanoTime();
-        Backend b = containers ? startContainers() : startEmbedded();
-        log.info("test infrastructure ({}) ready in {} ms: {} and Kafka at {}", b.mode,
-                (System.nanoTime() - t0) / 1_000_000, b.postgres.jdbcUrl(), b.kafkaBootstrapServers);
-        return b;
-    }
-
+    /** Asks Testcontainers only when a Docker endpoint could exist (it logs errors while probing). */
     private static boolean dockerAvailable() {
+        String home = System.getProperty("user.home");
+        String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+        boolean endpoint = System.getenv("DOCKER_HOST") != null
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || Files.exists(Path.of(home, ".docker", "run", "docker.sock"))
+                || Files.exists(Path.of(home, ".testcontainers.properties"))
+                || (runtimeDir != null && Files.exists(Path.of(runtimeDir, "docker.sock")));
+        if (!endpoint) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
@@ -110,29 +123,38 @@ public final class TestInfrastructure {
         }
     }
 
-    @SuppressWarnings("resource") // stopped by the shutdown hook
-    private static Backend startContainers() {
+    private static <T> T time(String what, Supplier<T> start) {
+        long t0 = System.nanoTime();
+        T started = start.get();
+        log.info("{} for tests ready in {} ms: {}", what, (System.nanoTime() - t0) / 1_000_000, started);
+        return started;
+    }
+
+    @SuppressWarnings("resource") // stopped when the JVM exits
+    private static PostgresEndpoint startPostgresContainer() {
         PostgreSQLContainer pg = new PostgreSQLContainer(POSTGRES_IMAGE);
-        KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
         pg.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::stop, "test-postgres-stop"));
+        return new PostgresEndpoint(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword());
+    }
+
+    @SuppressWarnings("resource")
+    private static String startKafkaContainer() {
+        KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
         kafka.start();
-        return new Backend("containers", new PostgresEndpoint(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword()),
-                kafka.getBootstrapServers(), () -> {
-            kafka.stop();
-            pg.stop();
-        });
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "test-kafka-stop"));
+        return kafka.getBootstrapServers();
     }
 
-    private static Backend startEmbedded() {
+    private static PostgresEndpoint startEmbeddedPostgres() {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(0, null, false);
-        EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0, null);
-        return new Backend("embedded", new PostgresEndpoint(pg.jdbcUrl(), pg.user(), pg.password()),
-                kafka.bootstrapServers(), () -> {
-            kafka.close();
-            pg.close();
-        });
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "test-postgres-stop"));
+        return new PostgresEndpoint(pg.jdbcUrl(), pg.user(), pg.password());
     }
 
-    private record Backend(String mode, PostgresEndpoint postgres, String kafkaBootstrapServers, Runnable stopper) {
+    private static String startEmbeddedKafka() {
+        EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0, null);
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "test-kafka-stop"));
+        return kafka.bootstrapServers();
     }
 }

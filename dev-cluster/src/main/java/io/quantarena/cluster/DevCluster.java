@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,8 +30,11 @@ public final class DevCluster {
         int postgresPort = Integer.parseInt(options.getOrDefault("postgres-port", "15432"));
         int kafkaPort = Integer.parseInt(options.getOrDefault("kafka-port", "19092"));
 
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresPort, dataDir.resolve("postgres"), true);
+        // PostgreSQL runs in its own process: let it start while the broker starts here
+        CompletableFuture<EmbeddedPostgresServer> startingPostgres = CompletableFuture.supplyAsync(
+                () -> EmbeddedPostgresServer.start(postgresPort, dataDir.resolve("postgres"), true));
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka"));
+        EmbeddedPostgresServer postgres = startingPostgres.join();
         Map<String, Object> database = new LinkedHashMap<>();
         database.put("spring.datasource.url", postgres.jdbcUrl());
         database.put("spring.datasource.username", postgres.user());

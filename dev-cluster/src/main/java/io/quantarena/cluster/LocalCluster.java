@@ -80,6 +80,9 @@ public final class LocalCluster implements AutoCloseable {
         props.put("spring.cloud.stream.kafka.binder.brokers", kafkaBootstrap);
         // one logging system serves all contexts: a per-context application name would mislabel lines
         props.put("logging.include-application-name", false);
+        // Ctrl-C should stop the local cluster in seconds, not wait out 30 s lifecycle phases
+        props.put("server.shutdown", "immediate");
+        props.put("spring.lifecycle.timeout-per-shutdown-phase", "5s");
         props.put("quantarena.models-dir", settings.modelsDir().toString());
         props.put("quantarena.store-dir", settings.storeDir().toString());
         if (kind == ServiceKind.JOB_SERVICE) {

@@ -1,0 +1,34 @@
+package io.quantarena.cluster;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the local cluster's parts listen and keep their files. Port 0 picks a free port.
+ *
+ * @param extraProperties added to every service (e.g. test overrides)
+ */
+public record ClusterSettings(int gatewayPort, int jobServicePort, int quantWorkerPort, int evalWorkerPort,
+                              int inferenceWorkerPort, Path modelsDir, Path storeDir,
+                              Map<String, Object> extraProperties) {
+
+    /** The fixed ports of {@code ./quantarena up}. */
+    public static ClusterSettings localDefaults(Path modelsDir, Path storeDir) {
+        return new ClusterSettings(8080, 8081, 8082, 8083, 8084, modelsDir, storeDir, Map.of());
+    }
+
+    /** Free ports everywhere, for tests. */
+    public static ClusterSettings randomPorts(Path modelsDir, Path storeDir, Map<String, Object> extraProperties) {
+        return new ClusterSettings(0, 0, 0, 0, 0, modelsDir, storeDir, extraProperties);
+    }
+
+    int port(ServiceKind kind) {
+        return switch (kind) {
+            case API_GATEWAY -> gatewayPort;
+            case JOB_SERVICE -> jobServicePort;
+            case QUANT_WORKER -> quantWorkerPort;
+            case EVAL_WORKER -> evalWorkerPort;
+            case INFERENCE_WORKER -> inferenceWorkerPort;
+        };
+    }
+}

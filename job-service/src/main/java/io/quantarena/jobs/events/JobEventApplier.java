@@ -1,0 +1,71 @@
+package io.quantarena.jobs.events;
+
+import io.quantarena.contracts.JobEvent;
+import io.quantarena.jobs.jobs.JobRepository;
+import io.quantarena.jobs.jobs.JobStatus;
+import io.quantarena.jobs.leaderboard.QuantRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies worker events to jobs. Each event id is applied once; events for a finished job are stored
+ * but change nothing, so redelivered or late work cannot resurrect a job or add a second quant.
+ */
+@Component
+public class JobEventApplier {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEventApplier.class);
+
+    private final JobRepository jobs;
+    private final QuantRepository quants;
+
+    public JobEventApplier(JobRepository jobs, QuantRepository quants) {
+        this.jobs = jobs;
+        this.quants = quants;
+    }
+
+    /** Returns true when the event changed the job. */
+    @Transactional
+    public boolean apply(JobEvent event) {
+        var status = jobs.lockStatus(event.jobId());
+        if (status.isEmpty()) {
+            log.warn("ignoring {} event {} for unknown job {}", event.type(), event.eventId(), event.jobId());
+            return false;
+        }
+        boolean applies = !status.get().isTerminal();
+        boolean fresh = jobs.insertEventOnce(event.eventId(), event.jobId(), event.type().name(), event.at(),
+                event.fraction(), event.stage(), event.message(), applies);
+        if (!fresh) {
+            log.debug("event {} of job {} was applied before", event.eventId(), event.jobId());
+            return false;
+        }
+        if (!applies) {
+            log.info("job {} is {}: {} event recorded, not applied", event.jobId(), status.get(), event.type());
+            return false;
+        }
+        switch (event.type()) {
+            case STARTED -> jobs.markRunning(event.jobId(), event.at());
+            case PROGRESS -> {
+                if (status.get() == JobStatus.QUEUED) {
+                    jobs.markRunning(event.jobId(), event.at());
+                }
+                jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage());
+            }
+            case SUCCEEDED -> {
+                if (event.quant() == null) {
+                    jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
+                    return true;
+                }
+                quants.recordProduced(event.jobId(), event.quant());
+                jobs.finish(event.jobId(), JobStatus.SUCCEEDED, event.stage(), null);
+            }
+            case FAILED -> jobs.finish(event.jobId(), JobStatus.FAILED, event.stage(),
+                    event.message() == null ? "worker failed without a message" : event.message());
+            case CANCELLED -> jobs.finish(event.jobId(), JobStatus.CANCELLED, "cancelled", null);
+        }
+        log.info("job {}: {} applied", event.jobId(), event.type());
+        return true;
+    }
+}

@@ -1,0 +1,123 @@
+package io.quantarena.jobs.jobs;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@Repository
+public class JobRepository {
+
+    private static final String SELECT = """
+            SELECT j.*, m.name AS model_name, j.request->>'ftype' AS ftype
+            FROM jobs j LEFT JOIN models m ON m.id = j.model_id
+            """;
+
+    private static final RowMapper<Job> ROW = (rs, i) -> new Job(rs.getObject("id", UUID.class),
+            JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
+            rs.getString("model_name"), rs.getString("ftype"), rs.getDouble("progress"), rs.getString("stage"),
+            rs.getString("error"), instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "started_at"),
+            instant(rs, "finished_at"));
+
+    private final JdbcClient jdbc;
+
+    public JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(UUID id, JobType type, long modelId, String requestJson, String idempotencyKey) {
+        jdbc.sql("""
+                        INSERT INTO jobs (id, type, status, model_id, request, idempotency_key)
+                        VALUES (?, ?, 'QUEUED', ?, ?::jsonb, ?)""")
+                .params(id, type.name(), modelId, requestJson, idempotencyKey)
+                .update();
+    }
+
+    public Optional<Job> findById(UUID id) {
+        return jdbc.sql(SELECT + " WHERE j.id = ?").param(id).query(ROW).optional();
+    }
+
+    /** The job row locked for the rest of the transaction. */
+    public Optional<JobStatus> lockStatus(UUID id) {
+        return jdbc.sql("SELECT status FROM jobs WHERE id = ? FOR UPDATE").param(id)
+                .query((rs, i) -> JobStatus.valueOf(rs.getString(1))).optional();
+    }
+
+    /** The job created with {@code key} and the request it was created from. */
+    public Optional<IdempotentJob> findByIdempotencyKey(String key) {
+        return jdbc.sql("SELECT id, request::text AS request FROM jobs WHERE idempotency_key = ?").param(key)
+                .query((rs, i) -> new IdempotentJob(rs.getObject("id", UUID.class), rs.getString("request")))
+                .optional();
+    }
+
+    public List<Job> find(JobStatus status, JobType type, int limit) {
+        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
+        List<Object> params = new ArrayList<>();
+        if (status != null) {
+            sql.append(" AND j.status = ?");
+            params.add(status.name());
+        }
+        if (type != null) {
+            sql.append(" AND j.type = ?");
+            params.add(type.name());
+        }
+        sql.append(" ORDER BY j.created_at DESC, j.id LIMIT ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(ROW).list();
+    }
+
+    public void markRunning(UUID id, Instant at) {
+        jdbc.sql("""
+                        UPDATE jobs SET status = 'RUNNING', started_at = COALESCE(started_at, ?), updated_at = now()
+                        WHERE id = ?""")
+                .params(OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC), id).update();
+    }
+
+    public void updateProgress(UUID id, double fraction, String stage) {
+        jdbc.sql("UPDATE jobs SET progress = ?, stage = ?, updated_at = now() WHERE id = ?")
+                .params(Math.clamp(fraction, 0.0, 1.0), stage, id).update();
+    }
+
+    public void finish(UUID id, JobStatus status, String stage, String error) {
+        jdbc.sql("""
+                        UPDATE jobs SET status = ?, stage = COALESCE(?, stage), error = ?, finished_at = now(),
+                               updated_at = now(), progress = CASE WHEN ? = 'SUCCEEDED' THEN 1 ELSE progress END
+                        WHERE id = ?""")
+                .params(status.name(), stage, error, status.name(), id).update();
+    }
+
+    public List<JobEventView> events(UUID jobId) {
+        return jdbc.sql("SELECT * FROM job_events WHERE job_id = ? ORDER BY seq").param(jobId)
+                .query((rs, i) -> new JobEventView(rs.getObject("event_id", UUID.class), rs.getString("type"),
+                        instant(rs, "at"), (Double) rs.getObject("fraction"), rs.getString("stage"),
+                        rs.getString("message"), rs.getBoolean("applied")))
+                .list();
+    }
+
+    /** Stores an event once; false when this event id was stored before. */
+    public boolean insertEventOnce(UUID eventId, UUID jobId, String type, Instant at, Double fraction, String stage,
+                                   String message, boolean applied) {
+        return jdbc.sql("""
+                        INSERT INTO job_events (event_id, job_id, type, at, fraction, stage, message, applied)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING""")
+                .params(eventId, jobId, type, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC), fraction,
+                        stage, message, applied)
+                .update() == 1;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    public record IdempotentJob(UUID id, String requestJson) {
+    }
+}

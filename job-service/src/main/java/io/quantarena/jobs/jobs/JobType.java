@@ -1,0 +1,3 @@
+package io.quantarena.jobs.jobs;
+
+public enum JobType { QUANTIZE, EVALUATE, IMATRIX, SERVE }

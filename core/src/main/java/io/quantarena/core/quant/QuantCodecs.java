@@ -16,6 +16,8 @@ public final class QuantCodecs {
         // Each format family registers its codecs here.
         for (QuantCodec c : List.<QuantCodec>of(
                 // (format families are added here)
+                // K-quants (256-element super-blocks)
+                new Q2KCodec(), new Q3KCodec(), new Q4KCodec(), new Q5KCodec(), new Q6KCodec()
         )) {
             CODECS.put(c.type(), c);
         }

@@ -1,25 +1,31 @@
 package io.quantarena.core.model;
 
-import io.quantarena.core.quant.QuantCodec;
-import io.quantarena.core.quant.QuantCodecs;
-import jdk.incubator.vector.FloatVector;
+import io.quantarena.core.kernel.MatrixKernels;
+import io.quantarena.core.kernel.WeightMatrix;
+import io.quantarena.core.kernel.cpu.CpuMatrixKernels;
+import io.quantarena.core.kernel.cpu.RowKernel;
+import io.quantarena.core.kernel.cpu.RowKernels;
 
-/** The forward-pass operations on the CPU, parallelised over a {@link WorkerPool}. */
+/**
+ * The forward-pass operations on the CPU: weight products through {@link MatrixKernels} (Vector
+ * API), attention over a {@link WorkerPool}, the small element-wise steps on the calling thread.
+ */
 public final class CpuBackend implements Backend {
 
-    /** Rows per matmul task: dequantized once, then multiplied with every token. */
-    private static final int ROW_TILE = 16;
+    /** Below this many multiply-adds attention runs on the calling thread (waking workers costs more). */
+    private static final long PARALLEL_ATTENTION_WORK = 1 << 16;
     /** Query tokens per attention task. */
     private static final int ATTN_TOKEN_TILE = 16;
 
+    private final MatrixKernels kernels;
     private final WorkerPool pool;
-    private final ThreadLocal<float[]> rowBuffer = ThreadLocal.withInitial(() -> new float[0]);
     private final ThreadLocal<float[]> scoreBuffer = ThreadLocal.withInitial(() -> new float[0]);
     private float[] keys = new float[0];
     private float[] keysT = new float[0];
     private float[] values = new float[0];
 
     public CpuBackend(int threads) {
+        this.kernels = new CpuMatrixKernels(threads);
         this.pool = new WorkerPool(threads);
     }
 
@@ -34,68 +40,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matMul(Weight w, float[] x, int n, float[] y) {
-        int rows = w.rows();
-        int cols = w.cols();
-        QuantCodec codec = QuantCodecs.forType(w.type());
-        long rowBytes = w.rowBytes();
-        int tiles = (rows + ROW_TILE - 1) / ROW_TILE;
-        pool.run(tiles, tile -> {
-            int r0 = tile * ROW_TILE;
-            int nr = Math.min(ROW_TILE, rows - r0);
-            float[] buf = buffer(rowBuffer, nr * cols);
-            for (int r = 0; r < nr; r++) {
-                codec.dequantizeRow(w.data(), (r0 + r) * rowBytes, buf, r * cols, cols);
-            }
-            for (int t = 0; t < n; t++) {
-                int xo = t * cols;
-                int yo = t * rows + r0;
-                int r = 0;
-                for (; r + 4 <= nr; r += 4) {
-                    dot4(buf, r * cols, cols, x, xo, y, yo + r);
-                }
-                for (; r < nr; r++) {
-                    y[yo + r] = VectorOps.dot(buf, r * cols, x, xo, cols);
-                }
-            }
-        });
-    }
-
-    /** Four dot products of consecutive weight rows with one activation row, sharing its loads. */
-    private static void dot4(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo) {
-        int i = 0;
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-        if (cols >= VectorOps.LANES) {
-            FloatVector a0 = FloatVector.zero(VectorOps.F);
-            FloatVector a1 = a0, a2 = a0, a3 = a0;
-            int bound = VectorOps.F.loopBound(cols);
-            for (; i < bound; i += VectorOps.LANES) {
-                FloatVector xv = FloatVector.fromArray(VectorOps.F, x, xo + i);
-                a0 = FloatVector.fromArray(VectorOps.F, w, wo + i).fma(xv, a0);
-                a1 = FloatVector.fromArray(VectorOps.F, w, wo + cols + i).fma(xv, a1);
-                a2 = FloatVector.fromArray(VectorOps.F, w, wo + 2 * cols + i).fma(xv, a2);
-                a3 = FloatVector.fromArray(VectorOps.F, w, wo + 3 * cols + i).fma(xv, a3);
-            }
-            s0 = a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            s1 = a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            s2 = a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            s3 = a3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
+        if (n == 1) {
+            kernels.matVec(m, x, y);
+        } else {
+            kernels.matMul(m, x, n, y);
         }
-        for (; i < cols; i++) {
-            float xv = x[xo + i];
-            s0 += w[wo + i] * xv;
-            s1 += w[wo + cols + i] * xv;
-            s2 += w[wo + 2 * cols + i] * xv;
-            s3 += w[wo + 3 * cols + i] * xv;
-        }
-        y[yo] = s0;
-        y[yo + 1] = s1;
-        y[yo + 2] = s2;
-        y[yo + 3] = s3;
     }
 
     @Override
     public void getRows(Weight table, int[] ids, int n, float[] out) {
-        QuantCodec codec = QuantCodecs.forType(table.type());
+        RowKernel kernel = RowKernels.forType(table.type());
         int cols = table.cols();
         for (int i = 0; i < n; i++) {
             int id = ids[i];
@@ -103,7 +58,7 @@ public final class CpuBackend implements Backend {
                 throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + table.rows()
                         + " rows of " + table.name());
             }
-            codec.dequantizeRow(table.data(), id * table.rowBytes(), out, i * cols, cols);
+            kernel.dequantize(table.data(), id * table.rowBytes(), 0, out, i * cols, cols);
         }
     }
 
@@ -152,7 +107,8 @@ public final class CpuBackend implements Backend {
         }
         float[] v = values;
         int tokenTiles = (n + ATTN_TOKEN_TILE - 1) / ATTN_TOKEN_TILE;
-        pool.run(cfg.nHead() * tokenTiles, task -> {
+        long work = (long) n * cfg.nHead() * hd * Math.max(1, nKv / 2);
+        java.util.function.IntConsumer body = task -> {
             int h = task / tokenTiles;
             int t0 = (task % tokenTiles) * ATTN_TOKEN_TILE;
             int t1 = Math.min(n, t0 + ATTN_TOKEN_TILE);
@@ -180,7 +136,15 @@ public final class CpuBackend implements Backend {
                     VectorOps.axpy(s[j], v, (lo + j) * kvDim + kvh * hd, out, oo, hd);
                 }
             }
-        });
+        };
+        int tasks = cfg.nHead() * tokenTiles;
+        if (work < PARALLEL_ATTENTION_WORK) {
+            for (int i = 0; i < tasks; i++) {
+                body.accept(i);
+            }
+        } else {
+            pool.run(tasks, body);
+        }
     }
 
     private static float[] buffer(ThreadLocal<float[]> holder, int size) {
@@ -195,5 +159,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         pool.close();
+        kernels.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.quantarena.core.model;
 
-import io.quantarena.core.quant.QuantCodecs;
+import io.quantarena.core.kernel.cpu.RowKernels;
 
 import java.util.Arrays;
 import java.util.function.Function;
@@ -161,7 +161,7 @@ public final class LlamaModel {
             TensorData t = require(name);
             expectShape(t, n);
             float[] v = new float[n];
-            QuantCodecs.forType(t.type()).dequantizeRow(t.data(), 0, v, 0, n);
+            RowKernels.forType(t.type()).dequantize(t.data(), 0, 0, v, 0, n);
             return v;
         }
 

@@ -7,12 +7,15 @@ import java.util.function.IntConsumer;
 
 /**
  * A fixed set of worker threads that run the tasks 0 … n−1 of one parallel loop at a time; the
- * calling thread takes part. Workers spin briefly between loops before parking, because a
- * forward pass issues many short loops back to back (single-token decode).
+ * calling thread takes part. Workers spin only briefly between loops before parking.
  */
 public final class WorkerPool implements AutoCloseable {
 
-    private static final int SPIN_ITERATIONS = 20_000;
+    /**
+     * Kept short: the matrix kernels have their own spinning pool, and on few cores two pools
+     * spinning at once would steal each other's time.
+     */
+    private static final int SPIN_ITERATIONS = 500;
 
     private final Thread[] workers;
     private final AtomicReference<Job> current = new AtomicReference<>();

@@ -23,6 +23,7 @@ public final class CpuBackend implements Backend {
     private float[] keys = new float[0];
     private float[] keysT = new float[0];
     private float[] values = new float[0];
+    private float[] valuesT = new float[0];
 
     public CpuBackend(int threads) {
         this.kernels = new CpuMatrixKernels(threads);
@@ -94,18 +95,15 @@ public final class CpuBackend implements Backend {
             keys = new float[nKv * kvDim];
             keysT = new float[nKv * kvDim];
             values = new float[nKv * kvDim];
+            valuesT = new float[nKv * kvDim];
         }
         cache.readKeys(layer, 0, nKv, keys);
         cache.readValues(layer, 0, nKv, values);
-        // keys transposed per KV head ([kvh][d][cell]) so that scores vectorise over cells
-        float[] k = keys;
+        // keys and values transposed ([kvh·headDim + d][cell]) so that both products vectorise over cells
+        transpose(keys, nKv, kvDim, keysT);
+        transpose(values, nKv, kvDim, valuesT);
         float[] kT = keysT;
-        for (int j = 0; j < nKv; j++) {
-            for (int c = 0; c < kvDim; c++) {
-                kT[c * nKv + j] = k[j * kvDim + c];
-            }
-        }
-        float[] v = values;
+        float[] vT = valuesT;
         int tokenTiles = (n + ATTN_TOKEN_TILE - 1) / ATTN_TOKEN_TILE;
         long work = (long) n * cfg.nHead() * hd * Math.max(1, nKv / 2);
         java.util.function.IntConsumer body = task -> {
@@ -126,14 +124,10 @@ public final class CpuBackend implements Backend {
                 for (int d = 0; d < hd; d++) {
                     VectorOps.axpy(q[qo + d], kT, (kvh * hd + d) * nKv + lo, s, 0, len);
                 }
-                for (int j = 0; j < len; j++) {
-                    s[j] *= cfg.scale();
-                }
-                TensorMath.softmax(s, 0, len);
+                VectorOps.softmax(s, len, cfg.scale());
                 int oo = t * qDim + h * hd;
-                java.util.Arrays.fill(out, oo, oo + hd, 0f);
-                for (int j = 0; j < len; j++) {
-                    VectorOps.axpy(s[j], v, (lo + j) * kvDim + kvh * hd, out, oo, hd);
+                for (int d = 0; d < hd; d++) {
+                    out[oo + d] = VectorOps.dot(s, 0, vT, (kvh * hd + d) * nKv + lo, len);
                 }
             }
         };
@@ -144,6 +138,16 @@ public final class CpuBackend implements Backend {
             }
         } else {
             pool.run(tasks, body);
+        }
+    }
+
+    /** dst[c·rows + r] = src[r·cols + c]. */
+    private static void transpose(float[] src, int rows, int cols, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            int so = r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = src[so + c];
+            }
         }
     }
 

@@ -27,8 +27,8 @@ public final class BpeTokenizer implements Tokenizer {
      */
     private final Map<String, Integer> symbolIds;
     private final List<String> extraSymbols = new ArrayList<>();
-    /** (left symbol id, right symbol id) to (rank, merged symbol id). */
-    private final Map<Long, long[]> merges;
+    /** (left symbol id, right symbol id) to rank << 32 | merged symbol id. */
+    private final IntPairMap merges;
     private final int[] charSymbol = new int[512];
     private final SpecialTokenSplitter splitter;
     private final PieceTable pieces;
@@ -45,7 +45,7 @@ public final class BpeTokenizer implements Tokenizer {
             ids.put(vocab.token(id), id);
         }
         this.symbolIds = new HashMap<>(ids);
-        this.merges = new HashMap<>(vocab.merges().size() * 2);
+        this.merges = new IntPairMap(vocab.merges().size());
         List<String> m = vocab.merges();
         for (int rank = 0; rank < m.size(); rank++) {
             String merge = m.get(rank);
@@ -55,8 +55,8 @@ public final class BpeTokenizer implements Tokenizer {
             }
             String left = merge.substring(0, sp);
             String right = merge.substring(sp + 1);
-            long key = pairKey(symbolId(left), symbolId(right));
-            merges.putIfAbsent(key, new long[]{rank, symbolId(left + right)}); // first (best) rank wins
+            // the first (best) rank of a pair wins
+            merges.putIfAbsent(symbolId(left), symbolId(right), ((long) rank << 32) | symbolId(left + right));
         }
         for (int c = 0; c < charSymbol.length; c++) {
             Integer id = symbolIds.get(String.valueOf((char) c));
@@ -74,10 +74,6 @@ public final class BpeTokenizer implements Tokenizer {
             symbolIds.put(text, id);
         }
         return id;
-    }
-
-    private static long pairKey(int left, int right) {
-        return ((long) left << 32) | (right & 0xFFFFFFFFL);
     }
 
     /** The bytes a normal token's byte-level text stands for; chars outside the mapping pass through as UTF-8. */
@@ -215,9 +211,9 @@ public final class BpeTokenizer implements Tokenizer {
         if (l < 0 || r < 0 || sym[l] < 0 || sym[r] < 0) {
             return;
         }
-        long[] merge = merges.get(pairKey(sym[l], sym[r]));
-        if (merge != null) {
-            queue.add(new Bigram(merge[0], l, r, sym[l], sym[r], (int) merge[1]));
+        long merge = merges.get(sym[l], sym[r]);
+        if (merge != IntPairMap.MISSING) {
+            queue.add(new Bigram(merge >>> 32, l, r, sym[l], sym[r], (int) merge));
         }
     }
 }

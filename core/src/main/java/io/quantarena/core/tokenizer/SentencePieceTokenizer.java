@@ -21,6 +21,15 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final Vocabulary vocab;
     private final Map<String, Integer> ids;
     private final float[] scores;
+    /**
+     * Symbol ids of single code points: the token id, or for a code point that only occurs inside
+     * tokens an id from {@code vocab.size()} on; -1 for code points that can never merge.
+     */
+    private final int[] bmpSymbols = new int[Character.MAX_VALUE + 1];
+    private final Map<Integer, Integer> supplementarySymbols = new HashMap<>();
+    private int nextExtraSymbol;
+    /** (left symbol, right symbol) to the token their texts concatenate to. */
+    private final IntPairMap pairs;
     private final int[] byteTokens;
     private final SpecialTokenSplitter splitter;
     private final PieceTable pieces;
@@ -45,6 +54,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
         // A merge across a word cut would need a piece containing "x▁" (x not ▁); without such pieces the
         // merge sequences of the words are independent and the cut changes nothing.
         this.wordwise = !spaceMarkInside;
+        this.nextExtraSymbol = vocab.size();
+        java.util.Arrays.fill(bmpSymbols, -1);
+        ids.forEach((text, id) -> {
+            if (text.codePointCount(0, text.length()) == 1) {
+                setCodePointSymbol(text.codePointAt(0), id);
+            }
+        });
+        this.pairs = buildPairs();
         this.byteTokens = new int[256];
         for (int b = 0; b < 256; b++) {
             Integer id = ids.get(PieceTable.byteTokenText(b));
@@ -55,6 +72,52 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
         this.splitter = new SpecialTokenSplitter(vocab);
         this.pieces = new PieceTable(vocab, t -> t.replace(SPACE_MARK, ' ').getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every way a token splits into two symbols, so that merging needs no string lookups. */
+    private IntPairMap buildPairs() {
+        IntPairMap map = new IntPairMap(vocab.size() * 6);
+        ids.forEach((text, id) -> {
+            for (int p = text.offsetByCodePoints(0, Math.min(1, text.length())); p > 0 && p < text.length();
+                 p += Character.charCount(text.codePointAt(p))) {
+                int a = symbolOfText(text.substring(0, p));
+                int b = symbolOfText(text.substring(p));
+                if (a >= 0 && b >= 0) {
+                    map.putIfAbsent(a, b, id);
+                }
+            }
+        });
+        return map;
+    }
+
+    /** The symbol id of a text that can be a symbol (a token or a single code point), else -1. */
+    private int symbolOfText(String text) {
+        Integer id = ids.get(text);
+        if (id != null) {
+            return id;
+        }
+        if (text.codePointCount(0, text.length()) != 1) {
+            return -1;
+        }
+        int cp = text.codePointAt(0);
+        int sym = codePointSymbol(cp);
+        if (sym < 0) {
+            sym = nextExtraSymbol++;
+            setCodePointSymbol(cp, sym);
+        }
+        return sym;
+    }
+
+    private int codePointSymbol(int cp) {
+        return cp <= Character.MAX_VALUE ? bmpSymbols[cp] : supplementarySymbols.getOrDefault(cp, -1);
+    }
+
+    private void setCodePointSymbol(int cp, int sym) {
+        if (cp <= Character.MAX_VALUE) {
+            bmpSymbols[cp] = sym;
+        } else {
+            supplementarySymbols.put(cp, sym);
+        }
     }
 
     private static boolean hasSpaceMarkAfterOtherChar(String t) {
@@ -135,19 +198,22 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
     }
 
-    private record Bigram(float score, int left, int right, int length) {
+    private record Bigram(float score, int left, int right, int length, int merged) {
     }
 
-    /** Bigram merging over the characters of {@code s}; symbols are linked lists of code point runs. */
+    /** Bigram merging over the code points of {@code s}; symbols form a linked list over the word. */
     private void encodeWord(String s, IntArrayBuilder out) {
         int nChars = s.length();
         int[] start = new int[nChars];
         int[] len = new int[nChars];
+        int[] sym = new int[nChars];
         int n = 0;
         for (int i = 0; i < nChars; ) {
-            int cl = Character.charCount(s.codePointAt(i));
+            int cp = s.codePointAt(i);
+            int cl = Character.charCount(cp);
             start[n] = i;
-            len[n] = Math.min(cl, nChars - i);
+            len[n] = cl;
+            sym[n] = codePointSymbol(cp);
             n++;
             i += cl;
         }
@@ -162,48 +228,47 @@ public final class SentencePieceTokenizer implements Tokenizer {
             return c != 0 ? c : Integer.compare(a.left, b.left);
         });
         for (int i = 1; i < n; i++) {
-            offer(queue, s, start, len, i - 1, i);
+            offer(queue, sym, len, i - 1, i);
         }
         while (!queue.isEmpty()) {
             Bigram b = queue.poll();
             int l = b.left;
             int r = b.right;
-            // stale entry: one side was merged into something else since it was queued
+            // stale entry: a side was merged into something else since it was queued (lengths only grow)
             if (len[l] == 0 || len[r] == 0 || len[l] + len[r] != b.length) {
                 continue;
             }
+            sym[l] = b.merged;
             len[l] += len[r];
             len[r] = 0;
             next[l] = next[r];
             if (next[r] >= 0) {
                 prev[next[r]] = l;
             }
-            offer(queue, s, start, len, prev[l], l);
-            offer(queue, s, start, len, l, next[l]);
+            offer(queue, sym, len, prev[l], l);
+            offer(queue, sym, len, l, next[l]);
         }
         for (int i = n == 0 ? -1 : 0; i >= 0; i = next[i]) {
-            emitSymbol(s.substring(start[i], start[i] + len[i]), out);
+            if (sym[i] >= 0 && sym[i] < vocab.size()) {
+                out.add(sym[i]);
+            } else {
+                emitFallback(s.substring(start[i], start[i] + len[i]), out);
+            }
         }
     }
 
-    private void offer(PriorityQueue<Bigram> queue, String s, int[] start, int[] len, int l, int r) {
-        if (l < 0 || r < 0) {
+    private void offer(PriorityQueue<Bigram> queue, int[] sym, int[] len, int l, int r) {
+        if (l < 0 || r < 0 || sym[l] < 0 || sym[r] < 0) {
             return;
         }
-        int length = len[l] + len[r];
-        Integer id = ids.get(s.substring(start[l], start[l] + length));
-        if (id != null) {
-            queue.add(new Bigram(scores[id], l, r, length));
+        long merged = pairs.get(sym[l], sym[r]);
+        if (merged != IntPairMap.MISSING) {
+            queue.add(new Bigram(scores[(int) merged], l, r, len[l] + len[r], (int) merged));
         }
     }
 
-    private void emitSymbol(String symbol, IntArrayBuilder out) {
-        Integer id = ids.get(symbol);
-        if (id != null) {
-            out.add(id);
-            return;
-        }
-        // Merged symbols are always pieces, so this is a single character missing from the vocabulary.
+    /** A symbol that is not a token: merged symbols always are, so this is one code point missing from the vocabulary. */
+    private void emitFallback(String symbol, IntArrayBuilder out) {
         byte[] utf8 = symbol.getBytes(StandardCharsets.UTF_8);
         boolean allBytes = true;
         for (byte b : utf8) {

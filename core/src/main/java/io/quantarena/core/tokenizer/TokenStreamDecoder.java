@@ -32,6 +32,12 @@ public final class TokenStreamDecoder {
 
     /** Appends one token; returns the text completed by it (possibly empty). */
     public String append(int id) {
+        appendBytes(id, pending);
+        return drainComplete();
+    }
+
+    /** Writes the bytes of token {@code id} to {@code sink}, applying the leading-space rule. */
+    void appendBytes(int id, ByteArrayOutputStream sink) {
         byte[] piece = tokenizer.piece(id, renderSpecial);
         boolean leadingBos = first && id == bos;
         first = false;
@@ -42,8 +48,7 @@ public final class TokenStreamDecoder {
                 from = 1;
             }
         }
-        pending.write(piece, from, piece.length - from);
-        return drainComplete();
+        sink.write(piece, from, piece.length - from);
     }
 
     /** Returns what is still buffered (an incomplete UTF-8 sequence comes out as U+FFFD). */

@@ -28,11 +28,11 @@ public interface Tokenizer {
      */
     default String decode(int[] ids) {
         TokenStreamDecoder decoder = new TokenStreamDecoder(this, true, false);
-        StringBuilder sb = new StringBuilder();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(ids.length * 4);
         for (int id : ids) {
-            sb.append(decoder.append(id));
+            decoder.appendBytes(id, bytes);
         }
-        return sb.append(decoder.finish()).toString();
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Number of tokens. */

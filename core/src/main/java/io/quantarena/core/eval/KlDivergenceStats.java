@@ -1,5 +1,7 @@
 package io.quantarena.core.eval;
 
+import io.quantarena.core.model.FastExp;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -57,7 +59,7 @@ public final class KlDivergenceStats {
                 imaxBase = i;
             }
             if (b > -16f) {
-                float pb = (float) Math.exp(b);
+                float pb = FastExp.exp(b);
                 kld += pb * (b - logits[off + i] + shift);
             }
         }
@@ -66,7 +68,7 @@ public final class KlDivergenceStats {
         if (imax == imaxBase) {
             sameTop++;
         }
-        float dp = (float) Math.exp(-nll) - (float) Math.exp(-nllBase);
+        float dp = FastExp.exp(-nll) - FastExp.exp(-nllBase);
         sumDp += dp;
         double dp2 = (double) (dp * dp);
         sumDp2 += dp2;

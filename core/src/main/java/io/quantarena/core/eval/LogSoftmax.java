@@ -1,5 +1,7 @@
 package io.quantarena.core.eval;
 
+import io.quantarena.core.model.FastExp;
+
 /** Log-probabilities of one position's logits with llama-perplexity's rounding (spec perplexity.md §2, §4). */
 public final class LogSoftmax {
 
@@ -17,9 +19,9 @@ public final class LogSoftmax {
         }
         double sum = 0.0;
         for (int i = 0; i < nVocab; i++) {
-            sum += (float) Math.exp(logits[off + i] - max);
+            sum += FastExp.exp(logits[off + i] - max);
         }
-        return logits[off + tok] - max - Math.log(sum);
+        return logits[off + tok] - max - StrictMath.log(sum);
     }
 
     /** Index of the first maximum (strict {@code >}). */
@@ -39,8 +41,8 @@ public final class LogSoftmax {
     public static float logSumExpShifted(float[] logits, int off, int nVocab, float max) {
         double sum = 0.0;
         for (int i = 0; i < nVocab; i++) {
-            sum += (float) Math.exp(logits[off + i] - max);
+            sum += FastExp.exp(logits[off + i] - max);
         }
-        return (float) Math.log(sum);
+        return (float) StrictMath.log(sum);
     }
 }

@@ -1,10 +1,16 @@
 package io.quantarena.core.model;
 
 import io.quantarena.core.kernel.MatrixKernels;
+import io.quantarena.core.kernel.QuantizedVector;
 import io.quantarena.core.kernel.WeightMatrix;
+import io.quantarena.core.kernel.cpu.ActivationQuantizer;
 import io.quantarena.core.kernel.cpu.CpuMatrixKernels;
 import io.quantarena.core.kernel.cpu.RowKernel;
 import io.quantarena.core.kernel.cpu.RowKernels;
+import io.quantarena.core.tensor.GgmlType;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The forward-pass operations on the CPU: weight products through {@link MatrixKernels} (Vector
@@ -17,15 +23,29 @@ public final class CpuBackend implements Backend {
     /** Query tokens per attention task. */
     private static final int ATTN_TOKEN_TILE = 16;
 
+    private final boolean referenceActivations;
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment quantized;
+    private float[] activations = new float[0];
+    private float[] rowBuffer = new float[0];
     private final MatrixKernels kernels;
     private final WorkerPool pool;
     private final ThreadLocal<float[]> scoreBuffer = ThreadLocal.withInitial(() -> new float[0]);
     private float[] keys = new float[0];
     private float[] keysT = new float[0];
     private float[] values = new float[0];
-    private float[] valuesT = new float[0];
 
+    /** A backend whose products consume activations like the reference tools ({@link ActivationFormat}). */
     public CpuBackend(int threads) {
+        this(threads, true);
+    }
+
+    /**
+     * @param referenceActivations round / quantize activations per weight type like ggml's CPU
+     *                             dot products; false keeps them in float (slightly more precise)
+     */
+    public CpuBackend(int threads, boolean referenceActivations) {
+        this.referenceActivations = referenceActivations;
         this.kernels = new CpuMatrixKernels(threads);
         this.pool = new WorkerPool(threads);
     }
@@ -42,6 +62,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void matMul(Weight w, float[] x, int n, float[] y) {
         WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
+        if (referenceActivations) {
+            x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
+        }
         if (n == 1) {
             kernels.matVec(m, x, y);
         } else {
@@ -95,15 +118,12 @@ public final class CpuBackend implements Backend {
             keys = new float[nKv * kvDim];
             keysT = new float[nKv * kvDim];
             values = new float[nKv * kvDim];
-            valuesT = new float[nKv * kvDim];
         }
         cache.readKeys(layer, 0, nKv, keys);
         cache.readValues(layer, 0, nKv, values);
-        // keys and values transposed ([kvh·headDim + d][cell]) so that both products vectorise over cells
+        // keys transposed ([kvh·headDim + d][cell]) so that the scores vectorise over cells
         transpose(keys, nKv, kvDim, keysT);
-        transpose(values, nKv, kvDim, valuesT);
         float[] kT = keysT;
-        float[] vT = valuesT;
         int tokenTiles = (n + ATTN_TOKEN_TILE - 1) / ATTN_TOKEN_TILE;
         long work = (long) n * cfg.nHead() * hd * Math.max(1, nKv / 2);
         java.util.function.IntConsumer body = task -> {
@@ -126,9 +146,7 @@ public final class CpuBackend implements Backend {
                 }
                 VectorOps.softmax(s, len, cfg.scale());
                 int oo = t * qDim + h * hd;
-                for (int d = 0; d < hd; d++) {
-                    out[oo + d] = VectorOps.dot(s, 0, vT, (kvh * hd + d) * nKv + lo, len);
-                }
+                VectorOps.weightedRowSum(s, len, values, lo * kvDim + kvh * hd, kvDim, out, oo, hd);
             }
         };
         int tasks = cfg.nHead() * tokenTiles;
@@ -139,6 +157,79 @@ public final class CpuBackend implements Backend {
         } else {
             pool.run(tasks, body);
         }
+    }
+
+    /**
+     * Activations as the reference's dot product sees them: rounded to bf16 / f16, or quantized to
+     * Q8_0 / Q8_K and decoded again (identical products, since the kernels multiply in float).
+     */
+    private float[] roundActivations(ActivationFormat format, float[] x, int n, int cols) {
+        int len = n * cols;
+        switch (format) {
+            case F32 -> {
+                return x;
+            }
+            case BF16 -> {
+                float[] r = activationBuffer(len);
+                int i = 0;
+                var species = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
+                for (int bound = species.loopBound(len); i < bound; i += species.length()) {
+                    var bits = jdk.incubator.vector.FloatVector.fromArray(VectorOps.F, x, i)
+                            .reinterpretAsInts();
+                    var lsb = bits.lanewise(jdk.incubator.vector.VectorOperators.LSHR, 16).and(1);
+                    bits.add(lsb).add(0x7fff).and(0xffff0000).reinterpretAsFloats().intoArray(r, i);
+                }
+                for (; i < len; i++) {
+                    r[i] = roundToBf16(x[i]);
+                }
+                return r;
+            }
+            case F16 -> {
+                float[] r = activationBuffer(len);
+                for (int i = 0; i < len; i++) {
+                    r[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+                }
+                return r;
+            }
+            default -> {
+                GgmlType type = format == ActivationFormat.Q8_0 ? GgmlType.Q8_0 : GgmlType.Q8_K;
+                if (cols % type.blockSize() != 0) {
+                    return x;
+                }
+                long bytes = type.rowSize(cols) * n;
+                if (quantized == null || quantized.byteSize() < bytes) {
+                    quantized = arena.allocate(Math.max(bytes, 1 << 16), 64);
+                }
+                QuantizedVector qv = new QuantizedVector(type, quantized, cols, n);
+                kernels.quantizeActivations(x, qv);
+                float[] r = activationBuffer(len);
+                if (rowBuffer.length < cols) {
+                    rowBuffer = new float[cols];
+                }
+                for (int t = 0; t < n; t++) {
+                    ActivationQuantizer.dequantize(qv, t, rowBuffer);
+                    System.arraycopy(rowBuffer, 0, r, t * cols, cols);
+                }
+                return r;
+            }
+        }
+    }
+
+    /** ggml's fp32 → bf16 conversion (round to nearest even), back as float. */
+    static float roundToBf16(float v) {
+        if (Float.isNaN(v)) {
+            return v;
+        }
+        int b = Float.floatToRawIntBits(v);
+        b = (b + 0x7fff + ((b >>> 16) & 1)) & 0xffff0000;
+        return Float.intBitsToFloat(b);
+    }
+
+    private float[] activationBuffer(int len) {
+        if (activations.length < len) {
+            activations = new float[len];
+        }
+        return activations;
     }
 
     /** dst[c·rows + r] = src[r·cols + c]. */
@@ -164,5 +255,6 @@ public final class CpuBackend implements Backend {
     public void close() {
         pool.close();
         kernels.close();
+        arena.close();
     }
 }

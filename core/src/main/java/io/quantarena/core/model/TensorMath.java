@@ -39,13 +39,13 @@ public final class TensorMath {
      * Fills {@code cs[2i] = cos θ_i, cs[2i+1] = sin θ_i} for i &lt; nRot/2.
      */
     public static void ropeAngles(int pos, int nRot, float freqBase, float freqScale, float[] freqFactors, float[] cs) {
-        float thetaScale = (float) Math.pow(freqBase, -2.0f / nRot);
+        float thetaScale = (float) StrictMath.pow(freqBase, -2.0f / nRot);
         float theta = (float) pos;
         for (int i = 0; i < nRot / 2; i++) {
             float ff = freqFactors != null ? freqFactors[i] : 1.0f;
             float t = freqScale * (theta / ff);
-            cs[2 * i] = (float) Math.cos(t);
-            cs[2 * i + 1] = (float) Math.sin(t);
+            cs[2 * i] = (float) StrictMath.cos(t);
+            cs[2 * i + 1] = (float) StrictMath.sin(t);
             theta *= thetaScale;
         }
     }
@@ -66,11 +66,11 @@ public final class TensorMath {
     }
 
     public static float silu(float v) {
-        return v / (1.0f + (float) Math.exp(-v));
+        return v / (1.0f + FastExp.exp(-v));
     }
 
     public static float sigmoid(float v) {
-        return 1.0f / (1.0f + (float) Math.exp(-v));
+        return 1.0f / (1.0f + FastExp.exp(-v));
     }
 
     /** gate[i] = silu(gate[i])·up[i]: the SwiGLU activation of a parallel-gate FFN. */
@@ -84,7 +84,7 @@ public final class TensorMath {
      * llama4 NoPE-layer query temperature: τ(p) = logf(floorf((p+1)/floor_scale) + 1)·scale + 1.
      */
     public static float attentionTemperature(int pos) {
-        return (float) Math.log((float) Math.floor((pos + 1.0f) / HyperParams.LLAMA4_TEMP_FLOOR_SCALE) + 1.0f)
+        return (float) StrictMath.log((float) Math.floor((pos + 1.0f) / HyperParams.LLAMA4_TEMP_FLOOR_SCALE) + 1.0f)
                 * HyperParams.LLAMA4_TEMP_SCALE + 1.0f;
     }
 
@@ -99,7 +99,7 @@ public final class TensorMath {
         }
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[o + i] - max);
+            float e = FastExp.exp(x[o + i] - max);
             x[o + i] = e;
             sum += e;
         }

@@ -4,7 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Small SIMD helpers on float arrays (Vector API). */
+/**
+ * Small SIMD helpers on float arrays (Vector API). Lane sums are taken in a fixed order
+ * ({@link #sumLanes}) because {@code reduceLanes(ADD)} may add in a different order once
+ * compiled, which would make results depend on JIT state.
+ */
 final class VectorOps {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -22,12 +26,45 @@ final class VectorOps {
             for (; i < bound; i += LANES) {
                 acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc);
         }
         for (; i < n; i++) {
             sum += a[ao + i] * b[bo + i];
         }
         return sum;
+    }
+
+    /** Σ lanes, left to right. */
+    static float sumLanes(FloatVector v) {
+        float[] lanes = new float[LANES];
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (float l : lanes) {
+            s += l;
+        }
+        return s;
+    }
+
+    /**
+     * out[oo+d] = Σ_j a[j]·v[(vo + j·stride) + d] for d &lt; len: a weighted sum of rows, vectorised
+     * over d with per-lane accumulators (no cross-lane reduction).
+     */
+    static void weightedRowSum(float[] a, int n, float[] v, int vo, int stride, float[] out, int oo, int len) {
+        int d = 0;
+        for (int bound = F.loopBound(len); d < bound; d += LANES) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int j = 0; j < n; j++) {
+                acc = FloatVector.fromArray(F, v, vo + j * stride + d).fma(FloatVector.broadcast(F, a[j]), acc);
+            }
+            acc.intoArray(out, oo + d);
+        }
+        for (; d < len; d++) {
+            float s = 0f;
+            for (int j = 0; j < n; j++) {
+                s = Math.fma(v[vo + j * stride + d], a[j], s);
+            }
+            out[oo + d] = s;
+        }
     }
 
     /** y[yo+i] += s·x[xo+i]. */
@@ -71,14 +108,16 @@ final class VectorOps {
         i = 0;
         if (bound > 0) {
             FloatVector mv = FloatVector.broadcast(F, max);
+            FloatVector acc = FloatVector.zero(F);
             for (; i < bound; i += LANES) {
-                FloatVector e = FloatVector.fromArray(F, x, i).sub(mv).lanewise(VectorOperators.EXP);
+                FloatVector e = FastExp.exp(FloatVector.fromArray(F, x, i).sub(mv));
                 e.intoArray(x, i);
-                sum += e.reduceLanes(VectorOperators.ADD);
+                acc = acc.add(e);
             }
+            sum = sumLanes(acc);
         }
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[i] - max);
+            float e = FastExp.exp(x[i] - max);
             x[i] = e;
             sum += e;
         }

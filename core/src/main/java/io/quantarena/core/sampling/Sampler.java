@@ -55,7 +55,7 @@ public final class Sampler {
             keep = Math.max(1, k);
         }
         if (cfg.minP() > 0f) {
-            float threshold = l[order[0]] + (float) Math.log(cfg.minP());
+            float threshold = l[order[0]] + (float) StrictMath.log(cfg.minP());
             int k = 1;
             while (k < keep && l[order[k]] >= threshold) {
                 k++;
@@ -100,7 +100,7 @@ public final class Sampler {
         float max = l[order[0]];
         double sum = 0;
         for (int i = 0; i < keep; i++) {
-            p[i] = Math.exp(l[order[i]] - max);
+            p[i] = StrictMath.exp(l[order[i]] - max);
             sum += p[i];
         }
         for (int i = 0; i < keep; i++) {

@@ -247,8 +247,14 @@ final class GgufHeaderParser {
         need(count, field + " array data");
         boolean[] a = new boolean[count];
         for (int i = 0; i < count; i++) {
-            a[i] = bool(field + "[" + i + "]");
+            byte b = seg.get(ValueLayout.JAVA_BYTE, pos + i);
+            if (b != 0 && b != 1) {
+                pos += i;
+                bool(field + "[" + i + "]"); // throws with the element's name
+            }
+            a[i] = b == 1;
         }
+        pos += count;
         return a;
     }
 
@@ -256,8 +262,15 @@ final class GgufHeaderParser {
     private List<String> strings(int count, String field) throws GgufFormatException {
         long start = pos;
         for (int i = 0; i < count; i++) {
-            long len = u64(field + "[" + i + "] length");
-            need(len, field + "[" + i + "] bytes");
+            // no per-element field strings on this hot path (vocabularies have 100k+ entries)
+            if (size - pos < 8) {
+                need(8, field + "[" + i + "] length");
+            }
+            long len = seg.get(U64, pos);
+            pos += 8;
+            if (len < 0 || len > size - pos) {
+                need(len, field + "[" + i + "] bytes");
+            }
             pos += len;
         }
         long end = pos;
@@ -358,8 +371,8 @@ final class GgufHeaderParser {
     /** Fails unless {@code count} records of at least {@code minBytes} each can fit in the rest of the file. */
     private void checkCount(long count, int minBytes, String field) throws GgufFormatException {
         if (count < 0 || count > (size - pos) / minBytes) {
-            throw error(field, Long.toUnsignedString(count) + " is impossible: " + (size - pos)
-                    + " bytes remain, at least " + minBytes + " per element needed");
+            throw error(field, Long.toUnsignedString(count) + " is impossible: only " + (size - pos)
+                    + " bytes remain and each element takes at least " + minBytes + " (truncated or corrupt)");
         }
     }
 

@@ -128,26 +128,30 @@ public record GgufValue(GgufValueType type, Object value, GgufValueType elementT
 
     /** A short human-readable rendering; arrays show the element type, count and first {@code maxElements}. */
     public String describe(int maxElements) {
+        return isArray() ? "[" + elementType + " x " + arrayLength() + "] " + valueText(maxElements) : valueText(maxElements);
+    }
+
+    /**
+     * The value alone: a scalar ({@code 32}, {@code "llama"}), or an array's first
+     * {@code maxElements} elements ({@code ["<unk>", "<s>", ...]}). Long strings are cut.
+     */
+    public String valueText(int maxElements) {
         if (!isArray()) {
             return type == GgufValueType.STRING ? quote((String) value, 200) : scalarText();
         }
         int n = arrayLength();
-        StringBuilder sb = new StringBuilder("[").append(elementType).append(" x ").append(n).append("]");
-        if (n > 0) {
-            sb.append(' ').append('[');
-            int shown = Math.min(n, maxElements);
-            for (int i = 0; i < shown; i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                sb.append(elementText(i));
+        StringBuilder sb = new StringBuilder("[");
+        int shown = Math.min(n, maxElements);
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) {
+                sb.append(", ");
             }
-            if (shown < n) {
-                sb.append(", ...");
-            }
-            sb.append(']');
+            sb.append(elementText(i));
         }
-        return sb.toString();
+        if (shown < n) {
+            sb.append(shown > 0 ? ", ..." : "...");
+        }
+        return sb.append(']').toString();
     }
 
     private String scalarText() {

@@ -77,4 +77,28 @@ class GgufFileTest {
             }
         }
     }
+
+    @Test
+    void mapsFilesLargerThan2GiB(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // a sparse file: 2 GiB of zeros for tensor "a", then tensor "b" past the 2^31 boundary
+        long aBytes = 1L << 31;
+        byte[] header = HeaderBytes.gguf(3, 2, 0)
+                .tensor("a", new long[]{aBytes / 4}, 0, 0)
+                .tensor("b", new long[]{8}, 0, aBytes)
+                .data(0).bytes();
+        Path big = tmp.resolve("big.gguf");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            raf.write(header);
+            raf.setLength(header.length + aBytes + 32);
+            raf.seek(header.length + aBytes + 28);
+            raf.write(new byte[]{0, 0, (byte) 0x80, 0x3f}); // 1.0f little-endian, last element of b
+        }
+        try (GgufFile f = GgufFile.open(big)) {
+            GgufTensorInfo b = f.tensor("b");
+            assertThat(f.header(0).absoluteOffset(b)).isGreaterThan(Integer.MAX_VALUE);
+            MemorySegment data = f.tensorData(b);
+            assertThat(data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 28)).isEqualTo(1.0f);
+            assertThat(f.tensorData(f.tensor("a")).byteSize()).isEqualTo(aBytes);
+        }
+    }
 }

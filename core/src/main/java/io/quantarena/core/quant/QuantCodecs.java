@@ -16,6 +16,10 @@ public final class QuantCodecs {
         // Each format family registers its codecs here.
         for (QuantCodec c : List.<QuantCodec>of(
                 // (format families are added here)
+                new F32Codec(), new F16Codec(), new Bf16Codec(),
+                new Q4_0Codec(), new Q4_1Codec(), new Q5_0Codec(), new Q5_1Codec(), new Q8_0Codec(), new Q6_0Codec(),
+                new Iq4NlCodec(), new Iq4XsCodec(),
+                new Q8KCodec(),
                 // K-quants (256-element super-blocks)
                 new Q2KCodec(), new Q3KCodec(), new Q4KCodec(), new Q5KCodec(), new Q6KCodec()
         )) {

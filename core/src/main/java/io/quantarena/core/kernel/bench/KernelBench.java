@@ -22,8 +22,9 @@ import java.util.Locale;
  * with the read bandwidth; matrix-matrix products use 512 activation columns and are compared with
  * the FMA peak. Each figure is the best of several runs (the cores are shared).
  *
- * <p>Options: {@code --types q4_K,q8_0,...} {@code --threads 1,2} {@code --mv-mib N}
- * {@code --mm-rows N} {@code --cols N} {@code --runs N} {@code --skip encode,decode,mv,mm}.
+ * <p>Options: {@code --types q4_K,q8_0,...} {@code --threads 1,2} {@code --mv-mib N} (also the
+ * size of the bandwidth buffer) {@code --mm-rows N} {@code --cols N} {@code --runs N}
+ * {@code --fma-iters N} {@code --skip encode,decode,mv,mm}.
  */
 public final class KernelBench {
 
@@ -38,29 +39,36 @@ public final class KernelBench {
     private int mmRows = 2048;
     private int cols = DEFAULT_COLS;
     private int runs = 5;
+    private long fmaIterations = 20_000_000;
     private final List<String> skip = new ArrayList<>();
 
     KernelBench(PrintStream out) {
         this.out = out;
     }
 
+    /** Standalone entry point; {@code quantarena bench-kernels} is the usual one. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out));
+        try {
+            run(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-kernels: " + e.getMessage() + " (usage: " + USAGE + ")");
+            System.exit(2);
+        }
     }
 
-    /** Runs the benchmark; returns the process exit code. */
-    public static int run(String[] args, PrintStream out) {
+    /** Options accepted after {@code bench-kernels}. */
+    public static final String USAGE = "bench-kernels [--types q4_K,q8_0,...] [--threads 1,2] [--mv-mib 1024]"
+            + " [--mm-rows 2048] [--cols 4096] [--runs 5] [--fma-iters 20000000] [--skip encode,decode,mv,mm]";
+
+    /**
+     * Runs the benchmark and prints the table to {@code out}.
+     *
+     * @throws IllegalArgumentException for an unknown option or value
+     */
+    public static void run(String[] args, PrintStream out) {
         KernelBench b = new KernelBench(out);
-        try {
-            b.parse(args);
-        } catch (IllegalArgumentException e) {
-            out.println("bench-kernels: " + e.getMessage());
-            out.println("usage: bench-kernels [--types q4_K,q8_0,...] [--threads 1,2] [--mv-mib 1024] [--mm-rows 2048]"
-                    + " [--cols 4096] [--runs 5] [--skip encode,decode,mv,mm]");
-            return 2;
-        }
+        b.parse(args);
         b.execute();
-        return 0;
     }
 
     private void parse(String[] args) {
@@ -70,11 +78,34 @@ public final class KernelBench {
                 throw new IllegalArgumentException("option " + a + " needs a value");
             }
             String v = args[++i];
-            switch (a) {
+            try {
+                option(a, v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("option " + a + " needs a number, got '" + v + "'");
+            }
+        }
+        if (cols % 256 != 0 || cols <= 0 || runs < 1 || mmRows < 1 || mvBytes < (1 << 20)) {
+            throw new IllegalArgumentException("--cols must be a positive multiple of 256, --runs and --mm-rows >= 1,"
+                    + " --mv-mib >= 1 (got cols " + cols + ", runs " + runs + ", mm-rows " + mmRows + ")");
+        }
+        for (int t : threadCounts) {
+            if (t < 1) {
+                throw new IllegalArgumentException("--threads " + t + " (expected >= 1)");
+            }
+        }
+    }
+
+    private void option(String a, String v) {
+        switch (a) {
                 case "--types" -> {
                     List<GgmlType> ts = new ArrayList<>();
                     for (String s : v.split(",")) {
-                        ts.add(GgmlType.byName(s.trim()));
+                        GgmlType t = GgmlType.byName(s.trim());
+                        if (!RowKernels.supported().contains(t)) {
+                            throw new IllegalArgumentException("no CPU kernel for " + t.typeName() + "; supported: "
+                                    + RowKernels.supported());
+                        }
+                        ts.add(t);
                     }
                     types = ts;
                 }
@@ -89,9 +120,16 @@ public final class KernelBench {
                 case "--mm-rows" -> mmRows = Integer.parseInt(v);
                 case "--cols" -> cols = Integer.parseInt(v);
                 case "--runs" -> runs = Integer.parseInt(v);
-                case "--skip" -> skip.addAll(List.of(v.split(",")));
+                case "--fma-iters" -> fmaIterations = Long.parseLong(v);
+                case "--skip" -> {
+                    for (String part : v.split(",")) {
+                        if (!List.of("encode", "decode", "mv", "mm").contains(part)) {
+                            throw new IllegalArgumentException("--skip " + part + " (expected encode, decode, mv or mm)");
+                        }
+                        skip.add(part);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
         }
     }
 
@@ -105,8 +143,8 @@ public final class KernelBench {
         double[] bw = new double[maxThreads + 1];
         double[] fma = new double[maxThreads + 1];
         for (int t : threadCounts) {
-            bw[t] = MachineCeilings.readBandwidth(Math.max(mvBytes, 256L << 20), t, runs);
-            fma[t] = MachineCeilings.fmaPeak(t, runs);
+            bw[t] = MachineCeilings.readBandwidth(mvBytes, t, runs);
+            fma[t] = MachineCeilings.fmaPeak(t, runs, fmaIterations);
             out.printf(Locale.ROOT, "ceiling %d thread(s): read bandwidth %.1f GB/s, FP32 FMA peak %.1f GFLOP/s%n",
                     t, bw[t] / 1e9, fma[t] / 1e9);
         }

@@ -53,9 +53,8 @@ public final class MachineCeilings {
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
-    /** FP32 FLOP/s (an FMA counts 2) with {@code threads} threads, best of {@code runs}. */
-    public static double fmaPeak(int threads, int runs) {
-        long iterations = 20_000_000;
+    /** FP32 FLOP/s (an FMA counts 2) with {@code threads} threads, best of {@code runs} loops of {@code iterations}. */
+    public static double fmaPeak(int threads, int runs, long iterations) {
         double best = 0;
         for (int run = 0; run < runs + 1; run++) {
             double seconds = timeParallel(threads, t -> fmaLoop(iterations, 1f + t));

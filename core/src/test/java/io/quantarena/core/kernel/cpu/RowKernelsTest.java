@@ -4,6 +4,7 @@ import io.quantarena.core.kernel.ScalarMatrixKernels;
 import io.quantarena.core.quant.QuantCodec;
 import io.quantarena.core.quant.QuantCodecs;
 import io.quantarena.core.tensor.GgmlType;
+import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -71,6 +72,28 @@ class RowKernelsTest {
             }
         }
         System.out.printf("%-7s real rows: max relative error %.2e%n", t.typeName(), worst);
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void rowsQuantizedFromTheReferenceSourceMatchTheCodecReference(GgmlType t) {
+        QuantCodec codec = QuantCodecs.forType(t);
+        RowKernel k = RowKernels.forType(t);
+        float[] src = SharedAssets.floats("testdata/quant/src.f32");
+        long rowBytes = t.rowSize(REF_COLS);
+        MemorySegment w = MemorySegment.ofArray(new byte[(int) (REF_ROWS * rowBytes)]);
+        codec.quantize(src, 0, REF_ROWS, REF_COLS, null, w, 0);
+        float[] x = gaussian(REF_COLS, 23);
+        float[] sums = new float[REF_COLS / 16];
+        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        float[] ref = new float[REF_COLS];
+        for (int r = 0; r < REF_ROWS; r++) {
+            codec.dequantizeRow(w, r * rowBytes, ref, 0, REF_COLS);
+            float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, REF_COLS);
+            float actual = k.dot(w, r * rowBytes, x, sums, REF_COLS);
+            assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, REF_COLS)))
+                    .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected).isLessThanOrEqualTo(TOLERANCE);
+        }
     }
 
     @ParameterizedTest

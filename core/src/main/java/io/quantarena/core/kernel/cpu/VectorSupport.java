@@ -64,12 +64,13 @@ final class VectorSupport {
 
     /** Sums of x over consecutive 16-element groups ({@code n/16} values; n a multiple of 16). */
     static void sums16(float[] x, int xOff, int n, float[] out) {
+        // scalar on purpose: a reduction per 16 elements costs more than it saves, and this is O(n)
         for (int g = 0; g < n / 16; g++) {
-            FloatVector s = FloatVector.fromArray(F, x, xOff + 16 * g);
-            for (int p = 1; p < P16; p++) {
-                s = s.add(FloatVector.fromArray(F, x, xOff + 16 * g + p * FL));
+            float s = 0;
+            for (int i = xOff + 16 * g, end = i + 16; i < end; i++) {
+                s += x[i];
             }
-            out[g] = s.reduceLanes(VectorOperators.ADD);
+            out[g] = s;
         }
     }
 

@@ -17,7 +17,8 @@ public final class Main {
 
     /** All subcommands, in the order the help lists them. */
     static final List<Command> COMMANDS = List.of(
-            new GgufInfoCommand()
+            new GgufInfoCommand(),
+            new BenchKernelsCommand()
     );
 
     private static final Map<String, Command> BY_NAME = COMMANDS.stream()

@@ -2,6 +2,7 @@ package io.quantarena.core.kernel.cpu;
 
 import io.quantarena.core.kernel.QuantizedVector;
 import io.quantarena.core.tensor.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -51,17 +52,16 @@ public final class ActivationQuantizer {
         MemorySegment s = src.data();
         long off = row * src.vectorBytes();
         int n = src.n();
-        if (src.type() == GgmlType.Q8_0) {
-            for (int b = 0; b < n / 32; b++, off += Q8_0_BYTES) {
-                float d = fp16(s, off);
-                store16(load16(s, off + 2), d, dst, 32 * b);
-                store16(load16(s, off + 18), d, dst, 32 * b + 16);
-            }
-        } else {
-            for (int b = 0; b < n / 256; b++, off += Q8_K_BYTES) {
-                float d = s.get(LE_FLOAT, off);
-                for (int g = 0; g < 16; g++) {
-                    store16(load16(s, off + 8 + 16 * g), d, dst, 256 * b + 16 * g);
+        boolean q80 = src.type() == GgmlType.Q8_0;
+        int block = q80 ? 32 : 256;
+        long bytes = q80 ? Q8_0_BYTES : Q8_K_BYTES;
+        for (int b = 0; b < n / block; b++, off += bytes) {
+            float d = q80 ? fp16(s, off) : s.get(LE_FLOAT, off);
+            long qs = off + (q80 ? 2 : 8);
+            for (int g = 0; g < block / 16; g++) {
+                ByteVector v = ByteVector.fromMemorySegment(B128, s, qs + 16 * g, LE);
+                for (int p = 0; p < P16; p++) {
+                    ((FloatVector) v.convertShape(B2F, F, p)).mul(d).intoArray(dst, block * b + 16 * g + p * FL);
                 }
             }
         }

@@ -40,22 +40,18 @@ final class GemmTile {
         }
     }
 
-    private static FloatVector load(float[] y, int off, boolean accumulate) {
-        return accumulate ? FloatVector.fromArray(F, y, off) : FloatVector.zero(F);
-    }
-
     private static void block8(float[] wt, int kLen, float[] x, int xo, int ldx, float[] y, int yo, int ldy,
                                boolean acc) {
         int y0 = yo, y1 = yo + ldy, y2 = yo + 2 * ldy, y3 = yo + 3 * ldy;
         int y4 = yo + 4 * ldy, y5 = yo + 5 * ldy, y6 = yo + 6 * ldy, y7 = yo + 7 * ldy;
-        FloatVector c00 = load(y, y0, acc), c01 = load(y, y0 + FL, acc), c02 = load(y, y0 + 2 * FL, acc);
-        FloatVector c10 = load(y, y1, acc), c11 = load(y, y1 + FL, acc), c12 = load(y, y1 + 2 * FL, acc);
-        FloatVector c20 = load(y, y2, acc), c21 = load(y, y2 + FL, acc), c22 = load(y, y2 + 2 * FL, acc);
-        FloatVector c30 = load(y, y3, acc), c31 = load(y, y3 + FL, acc), c32 = load(y, y3 + 2 * FL, acc);
-        FloatVector c40 = load(y, y4, acc), c41 = load(y, y4 + FL, acc), c42 = load(y, y4 + 2 * FL, acc);
-        FloatVector c50 = load(y, y5, acc), c51 = load(y, y5 + FL, acc), c52 = load(y, y5 + 2 * FL, acc);
-        FloatVector c60 = load(y, y6, acc), c61 = load(y, y6 + FL, acc), c62 = load(y, y6 + 2 * FL, acc);
-        FloatVector c70 = load(y, y7, acc), c71 = load(y, y7 + FL, acc), c72 = load(y, y7 + 2 * FL, acc);
+        FloatVector c00 = (acc ? FloatVector.fromArray(F, y, y0) : FloatVector.zero(F)), c01 = (acc ? FloatVector.fromArray(F, y, y0 + FL) : FloatVector.zero(F)), c02 = (acc ? FloatVector.fromArray(F, y, y0 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c10 = (acc ? FloatVector.fromArray(F, y, y1) : FloatVector.zero(F)), c11 = (acc ? FloatVector.fromArray(F, y, y1 + FL) : FloatVector.zero(F)), c12 = (acc ? FloatVector.fromArray(F, y, y1 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c20 = (acc ? FloatVector.fromArray(F, y, y2) : FloatVector.zero(F)), c21 = (acc ? FloatVector.fromArray(F, y, y2 + FL) : FloatVector.zero(F)), c22 = (acc ? FloatVector.fromArray(F, y, y2 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c30 = (acc ? FloatVector.fromArray(F, y, y3) : FloatVector.zero(F)), c31 = (acc ? FloatVector.fromArray(F, y, y3 + FL) : FloatVector.zero(F)), c32 = (acc ? FloatVector.fromArray(F, y, y3 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c40 = (acc ? FloatVector.fromArray(F, y, y4) : FloatVector.zero(F)), c41 = (acc ? FloatVector.fromArray(F, y, y4 + FL) : FloatVector.zero(F)), c42 = (acc ? FloatVector.fromArray(F, y, y4 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c50 = (acc ? FloatVector.fromArray(F, y, y5) : FloatVector.zero(F)), c51 = (acc ? FloatVector.fromArray(F, y, y5 + FL) : FloatVector.zero(F)), c52 = (acc ? FloatVector.fromArray(F, y, y5 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c60 = (acc ? FloatVector.fromArray(F, y, y6) : FloatVector.zero(F)), c61 = (acc ? FloatVector.fromArray(F, y, y6 + FL) : FloatVector.zero(F)), c62 = (acc ? FloatVector.fromArray(F, y, y6 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c70 = (acc ? FloatVector.fromArray(F, y, y7) : FloatVector.zero(F)), c71 = (acc ? FloatVector.fromArray(F, y, y7 + FL) : FloatVector.zero(F)), c72 = (acc ? FloatVector.fromArray(F, y, y7 + 2 * FL) : FloatVector.zero(F));
         int x0 = xo, x1 = xo + ldx, x2 = xo + 2 * ldx, x3 = xo + 3 * ldx;
         int x4 = xo + 4 * ldx, x5 = xo + 5 * ldx, x6 = xo + 6 * ldx, x7 = xo + 7 * ldx;
         for (int k = 0, wo = 0; k < kLen; k++, wo += ROWS) {

@@ -4,7 +4,6 @@ import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -15,6 +14,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.I;
 import static io.quantarena.core.kernel.cpu.VectorSupport.LE;
 import static io.quantarena.core.kernel.cpu.VectorSupport.LE_SHORT;
 import static io.quantarena.core.kernel.cpu.VectorSupport.S_FL;
+import static jdk.incubator.vector.VectorOperators.S2I;
 
 /** IEEE half (F16) and bfloat16 (BF16) rows: 16-bit values widened to float in registers. */
 final class HalfPrecisionRowKernel implements RowKernel {
@@ -33,23 +33,12 @@ final class HalfPrecisionRowKernel implements RowKernel {
         return bf16 ? GgmlType.BF16 : GgmlType.F16;
     }
 
-    private FloatVector load(MemorySegment w, long off) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S_FL, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
-        return bf16 ? h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats() : halfToFloat(h);
-    }
-
-    /**
+    /*
      * Half → float without a conversion instruction in the API: shifting exponent+mantissa into
      * float position and multiplying by 2^112 re-biases the exponent and normalizes subnormals
-     * exactly; Inf/NaN (exponent 31) get the float exponent 255.
+     * exactly; Inf/NaN (exponent 31) get the float exponent 255. Written out in each loop (see
+     * VectorSupport on inlining).
      */
-    static FloatVector halfToFloat(IntVector h) {
-        IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = h.and(0x7C00).eq(0x7C00);
-        bits = bits.blend(mag.or(0x7F800000), special);
-        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
 
     private float scalar(MemorySegment w, long off) {
         short s = w.get(LE_SHORT, off);
@@ -61,7 +50,17 @@ final class HalfPrecisionRowKernel implements RowKernel {
         long base = rowOffset + 2L * col;
         int i = 0;
         for (; i <= n - FL; i += FL) {
-            load(w, base + 2L * i).intoArray(dst, dstOffset + i);
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S_FL, w, base + 2L * i, LE).convertShape(S2I, I, 0);
+            FloatVector f;
+            if (bf16) {
+                f = h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            } else {
+                IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+                IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(mag.or(0x7F800000), h.and(0x7C00).eq(0x7C00));
+                f = bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            }
+            f.intoArray(dst, dstOffset + i);
         }
         for (; i < n; i++) {
             dst[dstOffset + i] = scalar(w, base + 2L * i);
@@ -72,12 +71,20 @@ final class HalfPrecisionRowKernel implements RowKernel {
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
         int i = 0;
-        for (; i <= n - 2 * FL; i += 2 * FL) {
-            a0 = load(w, rowOffset + 2L * i).fma(FloatVector.fromArray(F, x, i), a0);
-            a1 = load(w, rowOffset + 2L * (i + FL)).fma(FloatVector.fromArray(F, x, i + FL), a1);
-        }
-        for (; i <= n - FL; i += FL) {
-            a0 = load(w, rowOffset + 2L * i).fma(FloatVector.fromArray(F, x, i), a0);
+        if (bf16) {
+            for (; i <= n - FL; i += FL) {
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S_FL, w, rowOffset + 2L * i, LE).convertShape(S2I, I, 0);
+                a0 = h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, i), a0);
+            }
+        } else {
+            for (; i <= n - FL; i += FL) {
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S_FL, w, rowOffset + 2L * i, LE).convertShape(S2I, I, 0);
+                IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+                IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(mag.or(0x7F800000), h.and(0x7C00).eq(0x7C00));
+                FloatVector f = bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                a1 = f.fma(FloatVector.fromArray(F, x, i), a1);
+            }
         }
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {

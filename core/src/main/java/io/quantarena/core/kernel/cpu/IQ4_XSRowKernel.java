@@ -3,9 +3,9 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
@@ -30,43 +30,60 @@ final class IQ4_XSRowKernel implements RowKernel {
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
         checkBlocks("iq4_xs", col, n, 256);
-        ByteVector t = IQ4_NLRowKernel.table();
-        long p = rowOffset + (long) (col / 256) * BYTES;
-        for (int blk = 0; blk < n / 256; blk++, p += BYTES) {
-            float d = fp16(w, p);
-            int sh = w.get(LE_SHORT, p + 2) & 0xFFFF;
-            int sl = w.get(LE_INT, p + 4);
+        ByteVector t = ByteVector.fromArray(B128, IQ4_NLRowKernel.VALUES, 0);
+        long q = rowOffset + (long) (col / 256) * BYTES;
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
+            float d = fp16(w, q);
+            int sh = w.get(LE_SHORT, q + 2) & 0xFFFF;
+            int sl = w.get(LE_INT, q + 4);
             for (int b = 0; b < 8; b++) {
                 float s = d * scale(sh, sl, b);
-                ByteVector q = load16(w, p + 8 + 16 * b);
+                ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * b, LE);
+                ByteVector lo = v.and((byte) 15).selectFrom(t);
+                ByteVector hi = v.lanewise(LSHR, 4).selectFrom(t);
                 int o = dstOffset + 256 * blk + 32 * b;
-                store16(q.and((byte) 15).selectFrom(t), s, dst, o);
-                store16(q.lanewise(VectorOperators.LSHR, 4).selectFrom(t), s, dst, o + 16);
+                for (int p = 0; p < P16; p++) {
+                ((FloatVector) lo.convertShape(B2F, F, p)).mul(s).intoArray(dst, o + p * FL);
+            }
+                for (int p = 0; p < P16; p++) {
+                ((FloatVector) hi.convertShape(B2F, F, p)).mul(s).intoArray(dst, o + 16 + p * FL);
+            }
             }
         }
     }
 
     @Override
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
-        ByteVector t = IQ4_NLRowKernel.table();
+        ByteVector t = ByteVector.fromArray(B128, IQ4_NLRowKernel.VALUES, 0);
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        long p = rowOffset;
-        for (int blk = 0; blk < n / 256; blk++, p += BYTES) {
-            float d = fp16(w, p);
-            int sh = w.get(LE_SHORT, p + 2) & 0xFFFF;
-            int sl = w.get(LE_INT, p + 4);
-            int xb = 256 * blk;
+        long q = rowOffset;
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
+            float d = fp16(w, q);
+            int sh = w.get(LE_SHORT, q + 2) & 0xFFFF;
+            int sl = w.get(LE_INT, q + 4);
             for (int b = 0; b < 8; b += 2) {
-                ByteVector q0 = load16(w, p + 8 + 16 * b);
-                ByteVector q1 = load16(w, p + 24 + 16 * b);
-                FloatVector s0 = dot16(q0.lanewise(VectorOperators.LSHR, 4).selectFrom(t), x, xb + 32 * b + 16,
-                        dot16(q0.and((byte) 15).selectFrom(t), x, xb + 32 * b, FloatVector.zero(F)));
-                FloatVector s1 = dot16(q1.lanewise(VectorOperators.LSHR, 4).selectFrom(t), x, xb + 32 * b + 48,
-                        dot16(q1.and((byte) 15).selectFrom(t), x, xb + 32 * b + 32, FloatVector.zero(F)));
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * b, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * b, LE);
+                ByteVector l0 = v0.and((byte) 15).selectFrom(t), h0 = v0.lanewise(LSHR, 4).selectFrom(t);
+                ByteVector l1 = v1.and((byte) 15).selectFrom(t), h1 = v1.lanewise(LSHR, 4).selectFrom(t);
+                int xo = 256 * blk + 32 * b;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                for (int p = 0; p < P16; p++) {
+                s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+            }
+                for (int p = 0; p < P16; p++) {
+                s0 = ((FloatVector) h0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s0);
+            }
+                for (int p = 0; p < P16; p++) {
+                s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), s1);
+            }
+                for (int p = 0; p < P16; p++) {
+                s1 = ((FloatVector) h1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 48 + p * FL), s1);
+            }
                 acc0 = s0.fma(FloatVector.broadcast(F, d * scale(sh, sl, b)), acc0);
                 acc1 = s1.fma(FloatVector.broadcast(F, d * scale(sh, sl, b + 1)), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(ADD);
     }
 }

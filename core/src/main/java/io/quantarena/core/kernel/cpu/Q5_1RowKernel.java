@@ -3,13 +3,13 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.LongVector;
 
 import java.lang.foreign.MemorySegment;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
-/** Q5_1: fp16 d, fp16 m, 32 high bits, 16 bytes of low nibbles; y = d·q + m. */
+/** Q5_1: fp16 d, fp16 m, 32 high bits, 16 bytes of low nibbles; y = d·q + m (high bits as Q5_0). */
 final class Q5_1RowKernel implements RowKernel {
 
     private static final int BYTES = 24;
@@ -27,14 +27,25 @@ final class Q5_1RowKernel implements RowKernel {
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
         checkBlocks("q5_1", col, n, 32);
-        long p = rowOffset + (long) (col / 32) * BYTES;
-        for (int b = 0; b < n / 32; b++, p += BYTES) {
-            float d = fp16(w, p);
-            float m = fp16(w, p + 2);
-            int qh = w.get(LE_INT, p + 4);
-            ByteVector q = load16(w, p + 8);
-            store16(Q5_0RowKernel.lowHalf(q, qh), d, m, dst, dstOffset + 32 * b);
-            store16(Q5_0RowKernel.highHalf(q, qh), d, m, dst, dstOffset + 32 * b + 16);
+        long q = rowOffset + (long) (col / 32) * BYTES;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            float d = fp16(w, q);
+            float m = fp16(w, q + 2);
+            int qh = w.get(LE_INT, q + 4);
+            ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 8, LE);
+            ByteVector h0 = LongVector.broadcast(L128, spreadBitsTimes16(qh & 0xFF))
+                    .withLane(1, spreadBitsTimes16((qh >>> 8) & 0xFF)).reinterpretAsBytes();
+            ByteVector h1 = LongVector.broadcast(L128, spreadBitsTimes16((qh >>> 16) & 0xFF))
+                    .withLane(1, spreadBitsTimes16(qh >>> 24)).reinterpretAsBytes();
+            ByteVector lo = v.and((byte) 15).or(h0);
+            ByteVector hi = v.lanewise(LSHR, 4).or(h1);
+            int o = dstOffset + 32 * b;
+            for (int p = 0; p < P16; p++) {
+                ((FloatVector) lo.convertShape(B2F, F, p)).fma(d, m).intoArray(dst, o + p * FL);
+            }
+            for (int p = 0; p < P16; p++) {
+                ((FloatVector) hi.convertShape(B2F, F, p)).fma(d, m).intoArray(dst, o + 16 + p * FL);
+            }
         }
     }
 
@@ -42,15 +53,27 @@ final class Q5_1RowKernel implements RowKernel {
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
         FloatVector acc = FloatVector.zero(F);
         float minTerm = 0;
-        long p = rowOffset;
-        for (int b = 0; b < n / 32; b++, p += BYTES) {
-            int qh = w.get(LE_INT, p + 4);
-            ByteVector q = load16(w, p + 8);
-            FloatVector s = dot16(Q5_0RowKernel.lowHalf(q, qh), x, 32 * b, FloatVector.zero(F));
-            s = dot16(Q5_0RowKernel.highHalf(q, qh), x, 32 * b + 16, s);
-            acc = s.fma(FloatVector.broadcast(F, fp16(w, p)), acc);
-            minTerm += fp16(w, p + 2) * (xSums16[2 * b] + xSums16[2 * b + 1]);
+        long q = rowOffset;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            int qh = w.get(LE_INT, q + 4);
+            ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 8, LE);
+            ByteVector h0 = LongVector.broadcast(L128, spreadBitsTimes16(qh & 0xFF))
+                    .withLane(1, spreadBitsTimes16((qh >>> 8) & 0xFF)).reinterpretAsBytes();
+            ByteVector h1 = LongVector.broadcast(L128, spreadBitsTimes16((qh >>> 16) & 0xFF))
+                    .withLane(1, spreadBitsTimes16(qh >>> 24)).reinterpretAsBytes();
+            ByteVector lo = v.and((byte) 15).or(h0);
+            ByteVector hi = v.lanewise(LSHR, 4).or(h1);
+            FloatVector s = FloatVector.zero(F);
+            int xo = 32 * b;
+            for (int p = 0; p < P16; p++) {
+                s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            }
+            for (int p = 0; p < P16; p++) {
+                s = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc);
+            minTerm += fp16(w, q + 2) * (xSums16[2 * b] + xSums16[2 * b + 1]);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + minTerm;
+        return acc.reduceLanes(ADD) + minTerm;
     }
 }

@@ -3,9 +3,9 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
@@ -27,29 +27,30 @@ final class Q5_KRowKernel implements RowKernel {
         return true;
     }
 
-    private static ByteVector withHigh(ByteVector low4, ByteVector qh, int bit) {
-        return low4.or(qh.lanewise(VectorOperators.LSHR, bit).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
-    }
-
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
         checkBlocks("q5_K", col, n, 256);
-        int[] sc = new int[8];
-        int[] m = new int[8];
-        long p = rowOffset + (long) (col / 256) * BYTES;
-        for (int blk = 0; blk < n / 256; blk++, p += BYTES) {
-            float d = fp16(w, p);
-            float dmin = fp16(w, p + 2);
-            KQuantScales.decode(w, p + 4, sc, m);
-            int o = dstOffset + 256 * blk;
-            for (int g = 0; g < 2; g++) {
-                ByteVector qh = load16(w, p + 16 + 16 * g);
-                for (int c = 0; c < 4; c++) {
-                    ByteVector q = load16(w, p + 48 + 32 * c + 16 * g);
-                    store16(withHigh(q.and((byte) 15), qh, 2 * c), d * sc[2 * c], -dmin * m[2 * c], dst,
-                            o + 64 * c + 16 * g);
-                    store16(withHigh(q.lanewise(VectorOperators.LSHR, 4), qh, 2 * c + 1), d * sc[2 * c + 1],
-                            -dmin * m[2 * c + 1], dst, o + 64 * c + 32 + 16 * g);
+        long q = rowOffset + (long) (col / 256) * BYTES;
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
+            float d = fp16(w, q);
+            float dmin = fp16(w, q + 2);
+            int a = w.get(LE_INT, q + 4), b = w.get(LE_INT, q + 8), cc = w.get(LE_INT, q + 12);
+            for (int c = 0; c < 4; c++) {
+                float s0 = d * Q4_KRowKernel.scale(a, cc, 2 * c), s1 = d * Q4_KRowKernel.scale(a, cc, 2 * c + 1);
+                float m0 = -dmin * Q4_KRowKernel.scale(b, cc >>> 4, 2 * c);
+                float m1 = -dmin * Q4_KRowKernel.scale(b, cc >>> 4, 2 * c + 1);
+                for (int g = 0; g < 2; g++) {
+                    ByteVector qh = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * g, LE);
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 48 + 32 * c + 16 * g, LE);
+                    ByteVector lo = v.and((byte) 15).or(qh.lanewise(LSHR, 2 * c).and((byte) 1).lanewise(LSHL, 4));
+                    ByteVector hi = v.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 2 * c + 1).and((byte) 1).lanewise(LSHL, 4));
+                    int o = dstOffset + 256 * blk + 64 * c + 16 * g;
+                    for (int p = 0; p < P16; p++) {
+                ((FloatVector) lo.convertShape(B2F, F, p)).fma(s0, m0).intoArray(dst, o + p * FL);
+            }
+                    for (int p = 0; p < P16; p++) {
+                ((FloatVector) hi.convertShape(B2F, F, p)).fma(s1, m1).intoArray(dst, o + 32 + p * FL);
+            }
                 }
             }
         }
@@ -59,35 +60,42 @@ final class Q5_KRowKernel implements RowKernel {
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         float minTerm = 0;
-        long p = rowOffset;
-        for (int blk = 0; blk < n / 256; blk++, p += BYTES) {
-            float d = fp16(w, p);
-            float dmin = fp16(w, p + 2);
-            int a = w.get(LE_INT, p + 4);
-            int b = w.get(LE_INT, p + 8);
-            int cc = w.get(LE_INT, p + 12);
-            ByteVector qh0 = load16(w, p + 16);
-            ByteVector qh1 = load16(w, p + 32);
-            int xb = 256 * blk;
+        long q = rowOffset;
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
+            float d = fp16(w, q);
+            int a = w.get(LE_INT, q + 4), b = w.get(LE_INT, q + 8), cc = w.get(LE_INT, q + 12);
+            ByteVector qh0 = ByteVector.fromMemorySegment(B128, w, q + 16, LE);
+            ByteVector qh1 = ByteVector.fromMemorySegment(B128, w, q + 32, LE);
             int gs = 16 * blk;
             float mins = 0;
             for (int c = 0; c < 4; c++) {
-                int j0 = 2 * c, j1 = 2 * c + 1;
-                int sc0 = Q4_KRowKernel.scale(a, cc, j0), sc1 = Q4_KRowKernel.scale(a, cc, j1);
-                int m0 = Q4_KRowKernel.scale(b, cc >>> 4, j0), m1 = Q4_KRowKernel.scale(b, cc >>> 4, j1);
-                ByteVector q0 = load16(w, p + 48 + 32 * c);
-                ByteVector q1 = load16(w, p + 64 + 32 * c);
-                FloatVector lo = dot16(withHigh(q1.and((byte) 15), qh1, j0), x, xb + 64 * c + 16,
-                        dot16(withHigh(q0.and((byte) 15), qh0, j0), x, xb + 64 * c, FloatVector.zero(F)));
-                FloatVector hi = dot16(withHigh(q1.lanewise(VectorOperators.LSHR, 4), qh1, j1), x, xb + 64 * c + 48,
-                        dot16(withHigh(q0.lanewise(VectorOperators.LSHR, 4), qh0, j1), x, xb + 64 * c + 32, FloatVector.zero(F)));
-                acc0 = lo.fma(FloatVector.broadcast(F, d * sc0), acc0);
-                acc1 = hi.fma(FloatVector.broadcast(F, d * sc1), acc1);
-                mins += m0 * (xSums16[gs + 4 * c] + xSums16[gs + 4 * c + 1])
-                        + m1 * (xSums16[gs + 4 * c + 2] + xSums16[gs + 4 * c + 3]);
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 48 + 32 * c, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 64 + 32 * c, LE);
+                ByteVector l0 = v0.and((byte) 15).or(qh0.lanewise(LSHR, 2 * c).and((byte) 1).lanewise(LSHL, 4));
+                ByteVector l1 = v1.and((byte) 15).or(qh1.lanewise(LSHR, 2 * c).and((byte) 1).lanewise(LSHL, 4));
+                ByteVector h0 = v0.lanewise(LSHR, 4).or(qh0.lanewise(LSHR, 2 * c + 1).and((byte) 1).lanewise(LSHL, 4));
+                ByteVector h1 = v1.lanewise(LSHR, 4).or(qh1.lanewise(LSHR, 2 * c + 1).and((byte) 1).lanewise(LSHL, 4));
+                int xo = 256 * blk + 64 * c;
+                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                for (int p = 0; p < P16; p++) {
+                lo = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), lo);
             }
-            minTerm += dmin * mins;
+                for (int p = 0; p < P16; p++) {
+                lo = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), lo);
+            }
+                for (int p = 0; p < P16; p++) {
+                hi = ((FloatVector) h0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), hi);
+            }
+                for (int p = 0; p < P16; p++) {
+                hi = ((FloatVector) h1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 48 + p * FL), hi);
+            }
+                acc0 = lo.fma(FloatVector.broadcast(F, d * Q4_KRowKernel.scale(a, cc, 2 * c)), acc0);
+                acc1 = hi.fma(FloatVector.broadcast(F, d * Q4_KRowKernel.scale(a, cc, 2 * c + 1)), acc1);
+                mins += Q4_KRowKernel.scale(b, cc >>> 4, 2 * c) * (xSums16[gs + 4 * c] + xSums16[gs + 4 * c + 1])
+                        + Q4_KRowKernel.scale(b, cc >>> 4, 2 * c + 1) * (xSums16[gs + 4 * c + 2] + xSums16[gs + 4 * c + 3]);
+            }
+            minTerm += fp16(w, q + 2) * mins;
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - minTerm;
+        return acc0.add(acc1).reduceLanes(ADD) - minTerm;
     }
 }

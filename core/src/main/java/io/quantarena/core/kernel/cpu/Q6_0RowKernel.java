@@ -3,7 +3,7 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.LongVector;
 
 import java.lang.foreign.MemorySegment;
 
@@ -24,40 +24,53 @@ final class Q6_0RowKernel implements RowKernel {
         return GgmlType.Q6_0;
     }
 
-    private static ByteVector lowHalf(ByteVector q, long qh) {
-        ByteVector h = bytes((qh & TWO_BITS) << 4, ((qh >>> 4) & TWO_BITS) << 4);
-        return q.and((byte) 15).or(h).sub((byte) 32);
-    }
-
-    private static ByteVector highHalf(ByteVector q, long qh) {
-        ByteVector h = bytes(((qh >>> 2) & TWO_BITS) << 4, ((qh >>> 6) & TWO_BITS) << 4);
-        return q.lanewise(VectorOperators.LSHR, 4).or(h).sub((byte) 32);
-    }
-
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
         checkBlocks("q6_0", col, n, 32);
-        long p = rowOffset + (long) (col / 32) * BYTES;
-        for (int b = 0; b < n / 32; b++, p += BYTES) {
-            float d = fp16(w, p);
-            long qh = w.get(LE_LONG, p + 2);
-            ByteVector q = load16(w, p + 10);
-            store16(lowHalf(q, qh), d, dst, dstOffset + 32 * b);
-            store16(highHalf(q, qh), d, dst, dstOffset + 32 * b + 16);
+        long q = rowOffset + (long) (col / 32) * BYTES;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            float d = fp16(w, q);
+            long qh = w.get(LE_LONG, q + 2);
+            ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 10, LE);
+            ByteVector h0 = LongVector.broadcast(L128, (qh & TWO_BITS) << 4)
+                    .withLane(1, ((qh >>> 4) & TWO_BITS) << 4).reinterpretAsBytes();
+            ByteVector h1 = LongVector.broadcast(L128, ((qh >>> 2) & TWO_BITS) << 4)
+                    .withLane(1, ((qh >>> 6) & TWO_BITS) << 4).reinterpretAsBytes();
+            ByteVector lo = v.and((byte) 15).or(h0).sub((byte) 32);
+            ByteVector hi = v.lanewise(LSHR, 4).or(h1).sub((byte) 32);
+            int o = dstOffset + 32 * b;
+            for (int p = 0; p < P16; p++) {
+                ((FloatVector) lo.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + p * FL);
+            }
+            for (int p = 0; p < P16; p++) {
+                ((FloatVector) hi.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + 16 + p * FL);
+            }
         }
     }
 
     @Override
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
         FloatVector acc = FloatVector.zero(F);
-        long p = rowOffset;
-        for (int b = 0; b < n / 32; b++, p += BYTES) {
-            long qh = w.get(LE_LONG, p + 2);
-            ByteVector q = load16(w, p + 10);
-            FloatVector s = dot16(lowHalf(q, qh), x, 32 * b, FloatVector.zero(F));
-            s = dot16(highHalf(q, qh), x, 32 * b + 16, s);
-            acc = s.fma(FloatVector.broadcast(F, fp16(w, p)), acc);
+        long q = rowOffset;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            long qh = w.get(LE_LONG, q + 2);
+            ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 10, LE);
+            ByteVector h0 = LongVector.broadcast(L128, (qh & TWO_BITS) << 4)
+                    .withLane(1, ((qh >>> 4) & TWO_BITS) << 4).reinterpretAsBytes();
+            ByteVector h1 = LongVector.broadcast(L128, ((qh >>> 2) & TWO_BITS) << 4)
+                    .withLane(1, ((qh >>> 6) & TWO_BITS) << 4).reinterpretAsBytes();
+            ByteVector lo = v.and((byte) 15).or(h0).sub((byte) 32);
+            ByteVector hi = v.lanewise(LSHR, 4).or(h1).sub((byte) 32);
+            FloatVector s = FloatVector.zero(F);
+            int xo = 32 * b;
+            for (int p = 0; p < P16; p++) {
+                s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            }
+            for (int p = 0; p < P16; p++) {
+                s = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(ADD);
     }
 }

@@ -3,9 +3,9 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
@@ -23,35 +23,41 @@ final class Q6_KRowKernel implements RowKernel {
         return GgmlType.Q6_K;
     }
 
-    /** Quant k (0..3) of a 16-lane group from its ql byte group and qh byte group. */
-    private static ByteVector quants(ByteVector ql, ByteVector qh, int k) {
-        ByteVector low = k < 2 ? ql.and((byte) 15) : ql.lanewise(VectorOperators.LSHR, 4);
-        ByteVector high = switch (k) {
-            case 0 -> qh.lanewise(VectorOperators.LSHL, 4);
-            case 1 -> qh.lanewise(VectorOperators.LSHL, 2);
-            case 2 -> qh;
-            default -> qh.lanewise(VectorOperators.LSHR, 2);
-        };
-        return low.or(high.and((byte) 0x30)).sub((byte) 32);
+    private static int scale(MemorySegment w, long q, int sb) {
+        return w.get(ValueLayout.JAVA_BYTE, q + 192 + sb);
     }
 
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
         checkBlocks("q6_K", col, n, 256);
-        long p = rowOffset + (long) (col / 256) * BYTES;
-        for (int blk = 0; blk < n / 256; blk++, p += BYTES) {
-            float d = fp16(w, p + 208);
-            for (int h = 0; h < 2; h++) {
-                for (int g = 0; g < 2; g++) {
-                    ByteVector ql0 = load16(w, p + 64 * h + 16 * g);
-                    ByteVector ql1 = load16(w, p + 64 * h + 32 + 16 * g);
-                    ByteVector qh = load16(w, p + 128 + 32 * h + 16 * g);
-                    for (int k = 0; k < 4; k++) {
-                        int sb = 8 * h + 2 * k + g;
-                        float s = d * w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p + 192 + sb);
-                        store16(quants((k & 1) == 0 ? ql0 : ql1, qh, k), s, dst, dstOffset + 256 * blk + 16 * sb);
-                    }
-                }
+        long q = rowOffset + (long) (col / 256) * BYTES;
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
+            float d = fp16(w, q + 208);
+            for (int hg = 0; hg < 4; hg++) {
+                int h = hg >> 1, g = hg & 1;
+                ByteVector ql0 = ByteVector.fromMemorySegment(B128, w, q + 64 * h + 16 * g, LE);
+                ByteVector ql1 = ByteVector.fromMemorySegment(B128, w, q + 64 * h + 32 + 16 * g, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B128, w, q + 128 + 32 * h + 16 * g, LE);
+                ByteVector e0 = ql0.and((byte) 15).or(qh.lanewise(LSHL, 4).and((byte) 0x30)).sub((byte) 32);
+                ByteVector e1 = ql1.and((byte) 15).or(qh.lanewise(LSHL, 2).and((byte) 0x30)).sub((byte) 32);
+                ByteVector e2 = ql0.lanewise(LSHR, 4).or(qh.and((byte) 0x30)).sub((byte) 32);
+                ByteVector e3 = ql1.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+                int sb = 8 * h + g;
+                int o = dstOffset + 256 * blk + 16 * sb;
+                float c0 = d * scale(w, q, sb), c1 = d * scale(w, q, sb + 2);
+                float c2 = d * scale(w, q, sb + 4), c3 = d * scale(w, q, sb + 6);
+                for (int p = 0; p < P16; p++) {
+                ((FloatVector) e0.convertShape(B2F, F, p)).mul(c0).intoArray(dst, o + p * FL);
+            }
+                for (int p = 0; p < P16; p++) {
+                ((FloatVector) e1.convertShape(B2F, F, p)).mul(c1).intoArray(dst, o + 32 + p * FL);
+            }
+                for (int p = 0; p < P16; p++) {
+                ((FloatVector) e2.convertShape(B2F, F, p)).mul(c2).intoArray(dst, o + 64 + p * FL);
+            }
+                for (int p = 0; p < P16; p++) {
+                ((FloatVector) e3.convertShape(B2F, F, p)).mul(c3).intoArray(dst, o + 96 + p * FL);
+            }
             }
         }
     }
@@ -59,31 +65,40 @@ final class Q6_KRowKernel implements RowKernel {
     @Override
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        long p = rowOffset;
-        for (int blk = 0; blk < n / 256; blk++, p += BYTES) {
-            float d = fp16(w, p + 208);
-            int xb = 256 * blk;
-            for (int h = 0; h < 2; h++) {
-                for (int g = 0; g < 2; g++) {
-                    ByteVector ql0 = load16(w, p + 64 * h + 16 * g);
-                    ByteVector ql1 = load16(w, p + 64 * h + 32 + 16 * g);
-                    ByteVector qh = load16(w, p + 128 + 32 * h + 16 * g);
-                    int sb = 8 * h + g;
-                    FloatVector s0 = dot16(quants(ql0, qh, 0), x, xb + 16 * sb, FloatVector.zero(F));
-                    FloatVector s1 = dot16(quants(ql1, qh, 1), x, xb + 16 * sb + 32, FloatVector.zero(F));
-                    FloatVector s2 = dot16(quants(ql0, qh, 2), x, xb + 16 * sb + 64, FloatVector.zero(F));
-                    FloatVector s3 = dot16(quants(ql1, qh, 3), x, xb + 16 * sb + 96, FloatVector.zero(F));
-                    acc0 = s0.fma(FloatVector.broadcast(F, d * scale(w, p, sb)), acc0);
-                    acc1 = s1.fma(FloatVector.broadcast(F, d * scale(w, p, sb + 2)), acc1);
-                    acc0 = s2.fma(FloatVector.broadcast(F, d * scale(w, p, sb + 4)), acc0);
-                    acc1 = s3.fma(FloatVector.broadcast(F, d * scale(w, p, sb + 6)), acc1);
-                }
+        long q = rowOffset;
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
+            float d = fp16(w, q + 208);
+            for (int hg = 0; hg < 4; hg++) {
+                int h = hg >> 1, g = hg & 1;
+                ByteVector ql0 = ByteVector.fromMemorySegment(B128, w, q + 64 * h + 16 * g, LE);
+                ByteVector ql1 = ByteVector.fromMemorySegment(B128, w, q + 64 * h + 32 + 16 * g, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B128, w, q + 128 + 32 * h + 16 * g, LE);
+                ByteVector e0 = ql0.and((byte) 15).or(qh.lanewise(LSHL, 4).and((byte) 0x30)).sub((byte) 32);
+                ByteVector e1 = ql1.and((byte) 15).or(qh.lanewise(LSHL, 2).and((byte) 0x30)).sub((byte) 32);
+                ByteVector e2 = ql0.lanewise(LSHR, 4).or(qh.and((byte) 0x30)).sub((byte) 32);
+                ByteVector e3 = ql1.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+                int sb = 8 * h + g;
+                int xo = 256 * blk + 16 * sb;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+                for (int p = 0; p < P16; p++) {
+                s0 = ((FloatVector) e0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+            }
+                for (int p = 0; p < P16; p++) {
+                s1 = ((FloatVector) e1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), s1);
+            }
+                for (int p = 0; p < P16; p++) {
+                s2 = ((FloatVector) e2.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 64 + p * FL), s2);
+            }
+                for (int p = 0; p < P16; p++) {
+                s3 = ((FloatVector) e3.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 96 + p * FL), s3);
+            }
+                acc0 = s0.fma(FloatVector.broadcast(F, d * scale(w, q, sb)), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F, d * scale(w, q, sb + 2)), acc1);
+                acc0 = s2.fma(FloatVector.broadcast(F, d * scale(w, q, sb + 4)), acc0);
+                acc1 = s3.fma(FloatVector.broadcast(F, d * scale(w, q, sb + 6)), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static int scale(MemorySegment w, long p, int sb) {
-        return w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p + 192 + sb);
+        return acc0.add(acc1).reduceLanes(ADD);
     }
 }

@@ -1,8 +1,9 @@
 package io.quantarena.core.kernel.cpu;
 
 import io.quantarena.core.tensor.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.LongVector;
 
 import java.lang.foreign.MemorySegment;
 
@@ -21,30 +22,42 @@ final class Q8_0RowKernel implements RowKernel {
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
         checkBlocks("q8_0", col, n, 32);
-        long p = rowOffset + (long) (col / 32) * BYTES;
-        for (int b = 0; b < n / 32; b++, p += BYTES) {
-            float d = fp16(w, p);
-            store16(load16(w, p + 2), d, dst, dstOffset + 32 * b);
-            store16(load16(w, p + 18), d, dst, dstOffset + 32 * b + 16);
+        long q = rowOffset + (long) (col / 32) * BYTES;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            float d = fp16(w, q);
+            ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
+            ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 18, LE);
+            int o = dstOffset + 32 * b;
+            for (int p = 0; p < P16; p++) {
+                ((FloatVector) v0.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + p * FL);
+            }
+            for (int p = 0; p < P16; p++) {
+                ((FloatVector) v1.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + 16 + p * FL);
+            }
         }
     }
 
     @Override
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        long p = rowOffset;
-        int b = 0;
-        for (; b + 1 < n / 32; b += 2, p += 2 * BYTES) {
-            FloatVector s0 = dot16(load16(w, p + 18), x, 32 * b + 16, dot16(load16(w, p + 2), x, 32 * b, FloatVector.zero(F)));
-            FloatVector s1 = dot16(load16(w, p + BYTES + 18), x, 32 * b + 48,
-                    dot16(load16(w, p + BYTES + 2), x, 32 * b + 32, FloatVector.zero(F)));
-            acc0 = s0.fma(FloatVector.broadcast(F, fp16(w, p)), acc0);
-            acc1 = s1.fma(FloatVector.broadcast(F, fp16(w, p + BYTES)), acc1);
+        long q = rowOffset;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
+            ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 18, LE);
+            FloatVector s = FloatVector.zero(F);
+            int xo = 32 * b;
+            for (int p = 0; p < P16; p++) {
+                s = ((FloatVector) v0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            }
+            for (int p = 0; p < P16; p++) {
+                s = ((FloatVector) v1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            }
+            if ((b & 1) == 0) {
+                acc0 = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc0);
+            } else {
+                acc1 = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc1);
+            }
         }
-        if (b < n / 32) {
-            FloatVector s0 = dot16(load16(w, p + 18), x, 32 * b + 16, dot16(load16(w, p + 2), x, 32 * b, FloatVector.zero(F)));
-            acc0 = s0.fma(FloatVector.broadcast(F, fp16(w, p)), acc0);
-        }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(ADD);
     }
 }

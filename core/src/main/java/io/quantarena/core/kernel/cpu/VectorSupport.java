@@ -14,9 +14,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Species and small helpers shared by the CPU kernels. Block formats are decoded in groups of 16
- * elements held in one 128-bit byte vector; a group is widened to {@link #P16} float vectors of
- * the preferred species (one on AVX-512, two on AVX2), so the same kernel code serves both.
+ * Species and small scalar helpers shared by the CPU kernels. Block formats are decoded in groups
+ * of 16 elements held in one 128-bit byte vector; a group is widened to {@link #P16} float vectors
+ * of the preferred species (one on AVX-512, two on AVX2), so the same kernel code serves both.
+ *
+ * <p>Performance rule for all kernels: no vector value crosses a method boundary of ours. C2 only
+ * keeps vectors in registers when every call on the path is inlined; a helper that returns a
+ * vector and fails to inline (size, stack or node-count limits, or compiled on its own first)
+ * boxes every vector and runs ~100x slower. The vector code is therefore written out in place.
  */
 final class VectorSupport {
 
@@ -26,6 +31,12 @@ final class VectorSupport {
     static final int P16 = Math.max(1, 16 / FL);
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
+    static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
+    static final VectorOperators.Unary NOT = VectorOperators.NOT;
+    static final VectorOperators.Binary LSHR = VectorOperators.LSHR;
+    static final VectorOperators.Binary LSHL = VectorOperators.LSHL;
+    static final VectorOperators.Associative ADD = VectorOperators.ADD;
     /** Shorts of one float vector's lane count (for F16/BF16 rows). */
     static final VectorSpecies<Short> S_FL = VectorSpecies.of(short.class, VectorShape.forBitSize(FL * 16));
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -51,56 +62,16 @@ final class VectorSupport {
         return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
     }
 
-    static ByteVector load16(MemorySegment s, long off) {
-        return ByteVector.fromMemorySegment(B128, s, off, LE);
-    }
-
-    /** Part {@code part} (of {@link #P16}) of a 16-byte group as floats (bytes read as signed). */
-    static FloatVector toFloats(ByteVector group, int part) {
-        return (FloatVector) group.convertShape(VectorOperators.B2F, F, part);
-    }
-
-    /** Part {@code part} of a 16-byte group as ints (bytes read as signed). */
-    static IntVector toInts(ByteVector group, int part) {
-        return (IntVector) group.convertShape(VectorOperators.B2I, I, part);
-    }
-
-    /** {@code Σ group·x[xOff..xOff+16)} as a vector (lanes to be reduced later). */
-    static FloatVector dot16(ByteVector group, float[] x, int xOff, FloatVector acc) {
-        for (int p = 0; p < P16; p++) {
-            acc = toFloats(group, p).fma(FloatVector.fromArray(F, x, xOff + p * FL), acc);
-        }
-        return acc;
-    }
-
-    /** Stores {@code scale·group} to {@code dst[off..off+16)}. */
-    static void store16(ByteVector group, float scale, float[] dst, int off) {
-        for (int p = 0; p < P16; p++) {
-            toFloats(group, p).mul(scale).intoArray(dst, off + p * FL);
-        }
-    }
-
-    /** Stores {@code scale·group + bias} to {@code dst[off..off+16)}. */
-    static void store16(ByteVector group, float scale, float bias, float[] dst, int off) {
-        for (int p = 0; p < P16; p++) {
-            toFloats(group, p).fma(scale, bias).intoArray(dst, off + p * FL);
-        }
-    }
-
     /** Sums of x over consecutive 16-element groups ({@code n/16} values; n a multiple of 16). */
     static void sums16(float[] x, int xOff, int n, float[] out) {
+        // scalar on purpose: a reduction per 16 elements costs more than it saves, and this is O(n)
         for (int g = 0; g < n / 16; g++) {
-            FloatVector s = FloatVector.fromArray(F, x, xOff + 16 * g);
-            for (int p = 1; p < P16; p++) {
-                s = s.add(FloatVector.fromArray(F, x, xOff + 16 * g + p * FL));
+            float s = 0;
+            for (int i = xOff + 16 * g, end = i + 16; i < end; i++) {
+                s += x[i];
             }
-            out[g] = s.reduceLanes(VectorOperators.ADD);
+            out[g] = s;
         }
-    }
-
-    /** A 16-byte group made of two little-endian longs (bytes 0-7 from {@code lo}, 8-15 from {@code hi}). */
-    static ByteVector bytes(long lo, long hi) {
-        return LongVector.broadcast(LongVector.SPECIES_128, lo).withLane(1, hi).reinterpretAsBytes();
     }
 
     /** Bit {@code i} of {@code bits} (i < 8) → value {@code 16} or {@code 0} in byte i (a 5th quant bit). */

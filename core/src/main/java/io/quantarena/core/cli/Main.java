@@ -18,7 +18,9 @@ public final class Main {
     /** All subcommands, in the order the help lists them. */
     static final List<Command> COMMANDS = List.of(
             new GgufInfoCommand(),
-            new BenchKernelsCommand()
+            new BenchKernelsCommand(),
+            new PerplexityCommand(),
+            new GenerateCommand()
     );
 
     private static final Map<String, Command> BY_NAME = COMMANDS.stream()

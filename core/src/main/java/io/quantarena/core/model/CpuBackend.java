@@ -20,6 +20,8 @@ public final class CpuBackend implements Backend {
 
     /** Below this many multiply-adds attention runs on the calling thread (waking workers costs more). */
     private static final long PARALLEL_ATTENTION_WORK = 1 << 16;
+    /** Below this many multiply-adds a weight product runs on the calling thread. */
+    private static final long PARALLEL_PRODUCT_WORK = 1 << 18;
     /** Query tokens per attention task. */
     private static final int ATTN_TOKEN_TILE = 16;
 
@@ -29,6 +31,7 @@ public final class CpuBackend implements Backend {
     private float[] activations = new float[0];
     private float[] rowBuffer = new float[0];
     private final MatrixKernels kernels;
+    private final MatrixKernels serialKernels;
     private final WorkerPool pool;
     private final ThreadLocal<float[]> scoreBuffer = ThreadLocal.withInitial(() -> new float[0]);
     private float[] keys = new float[0];
@@ -47,6 +50,7 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads, boolean referenceActivations) {
         this.referenceActivations = referenceActivations;
         this.kernels = new CpuMatrixKernels(threads);
+        this.serialKernels = threads == 1 ? kernels : new CpuMatrixKernels(1);
         this.pool = new WorkerPool(threads);
     }
 
@@ -65,10 +69,12 @@ public final class CpuBackend implements Backend {
         if (referenceActivations) {
             x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
         }
+        // small products (single-token decode of small matrices) finish before a worker could be woken
+        MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
         if (n == 1) {
-            kernels.matVec(m, x, y);
+            k.matVec(m, x, y);
         } else {
-            kernels.matMul(m, x, n, y);
+            k.matMul(m, x, n, y);
         }
     }
 
@@ -255,6 +261,9 @@ public final class CpuBackend implements Backend {
     public void close() {
         pool.close();
         kernels.close();
+        if (serialKernels != kernels) {
+            serialKernels.close();
+        }
         arena.close();
     }
 }

@@ -27,6 +27,27 @@ class KvCacheAndAttentionTest {
     }
 
     @Test
+    void q8_0CacheStoresBlocksOf32WithOneScaleEach() {
+        KvCache q8 = new KvCache(KvCacheType.Q8_0, 2, 3, 64);
+        float[] k = new float[2 * 64];
+        float[] v = new float[2 * 64];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) Math.sin(i * 0.37) * (i < 32 ? 1f : 0.01f);
+            v[i] = -k[i];
+        }
+        q8.store(1, 1, 2, k, v);
+        float[] back = new float[2 * 64];
+        q8.readKeys(1, 1, 2, back);
+        for (int i = 0; i < k.length; i++) {
+            float amax = i < 32 ? 1f : 0.01f;
+            // at most half a quantization step (amax/127) plus the fp16 rounding of the scale
+            assertThat(back[i]).isCloseTo(k[i], within(amax / 127f * 0.51f + 1e-3f * amax));
+        }
+        q8.readValues(1, 1, 1, back);
+        assertThat(back[5]).isCloseTo(v[5], within(1f / 127f));
+    }
+
+    @Test
     void causalGqaAttentionByHand() {
         // 2 query heads sharing 1 KV head of dim 2; two positions
         KvCache cache = new KvCache(KvCacheType.F32, 1, 4, 2);

@@ -66,8 +66,8 @@ public final class PerplexityCommand implements Command {
         if (!kld && text == null) {
             throw new CliException("a text file is required (-f TEXT)");
         }
-        if (batch < nCtx && nCtx % batch != 0 && batch % nCtx != 0) {
-            throw new CliException("batch size " + batch + " must be a divisor or a multiple of the context " + nCtx);
+        if (batch >= nCtx && batch % nCtx != 0) {
+            throw new CliException("batch size " + batch + " must be smaller than the context " + nCtx + " or a multiple of it");
         }
 
         long t0 = System.nanoTime();

@@ -23,9 +23,6 @@ final class IQ4_XSRowKernel implements RowKernel {
         return GgmlType.IQ4_XS;
     }
 
-    private static int scale(int scalesH, int scalesL, int b) {
-        return (((scalesL >>> (4 * b)) & 15) | (((scalesH >>> (2 * b)) & 3) << 4)) - 32;
-    }
 
     @Override
     public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
@@ -33,21 +30,31 @@ final class IQ4_XSRowKernel implements RowKernel {
         ByteVector t = ByteVector.fromArray(B128, IQ4_NLRowKernel.VALUES, 0);
         long q = rowOffset + (long) (col / 256) * BYTES;
         for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
-            float d = fp16(w, q);
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
             int sh = w.get(LE_SHORT, q + 2) & 0xFFFF;
             int sl = w.get(LE_INT, q + 4);
             for (int b = 0; b < 8; b++) {
-                float s = d * scale(sh, sl, b);
+                float s = d * (((((sl) >>> (4 * (b))) & 15) | ((((sh) >>> (2 * (b))) & 3) << 4)) - 32);
                 ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * b, LE);
                 ByteVector lo = v.and((byte) 15).selectFrom(t);
-                ByteVector hi = v.lanewise(LSHR, 4).selectFrom(t);
+                ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
                 int o = dstOffset + 256 * blk + 32 * b;
-                for (int p = 0; p < P16; p++) {
-                ((FloatVector) lo.convertShape(B2F, F, p)).mul(s).intoArray(dst, o + p * FL);
-            }
-                for (int p = 0; p < P16; p++) {
-                ((FloatVector) hi.convertShape(B2F, F, p)).mul(s).intoArray(dst, o + 16 + p * FL);
-            }
+                ((FloatVector) lo.convertShape(B2F, F, 0)).mul(s).intoArray(dst, o);
+                if (P16 > 1) {
+                    ((FloatVector) lo.convertShape(B2F, F, 1)).mul(s).intoArray(dst, o + FL);
+                    if (P16 > 2) {
+                        ((FloatVector) lo.convertShape(B2F, F, 2)).mul(s).intoArray(dst, o + 2 * FL);
+                        ((FloatVector) lo.convertShape(B2F, F, 3)).mul(s).intoArray(dst, o + 3 * FL);
+                    }
+                }
+                ((FloatVector) hi.convertShape(B2F, F, 0)).mul(s).intoArray(dst, o + 16);
+                if (P16 > 1) {
+                    ((FloatVector) hi.convertShape(B2F, F, 1)).mul(s).intoArray(dst, o + 16 + FL);
+                    if (P16 > 2) {
+                        ((FloatVector) hi.convertShape(B2F, F, 2)).mul(s).intoArray(dst, o + 16 + 2 * FL);
+                        ((FloatVector) hi.convertShape(B2F, F, 3)).mul(s).intoArray(dst, o + 16 + 3 * FL);
+                    }
+                }
             }
         }
     }
@@ -58,30 +65,50 @@ final class IQ4_XSRowKernel implements RowKernel {
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         long q = rowOffset;
         for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
-            float d = fp16(w, q);
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
             int sh = w.get(LE_SHORT, q + 2) & 0xFFFF;
             int sl = w.get(LE_INT, q + 4);
             for (int b = 0; b < 8; b += 2) {
                 ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * b, LE);
                 ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * b, LE);
-                ByteVector l0 = v0.and((byte) 15).selectFrom(t), h0 = v0.lanewise(LSHR, 4).selectFrom(t);
-                ByteVector l1 = v1.and((byte) 15).selectFrom(t), h1 = v1.lanewise(LSHR, 4).selectFrom(t);
+                ByteVector l0 = v0.and((byte) 15).selectFrom(t), h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
+                ByteVector l1 = v1.and((byte) 15).selectFrom(t), h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
                 int xo = 256 * blk + 32 * b;
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
-                for (int p = 0; p < P16; p++) {
-                s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
-            }
-                for (int p = 0; p < P16; p++) {
-                s0 = ((FloatVector) h0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s0);
-            }
-                for (int p = 0; p < P16; p++) {
-                s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), s1);
-            }
-                for (int p = 0; p < P16; p++) {
-                s1 = ((FloatVector) h1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 48 + p * FL), s1);
-            }
-                acc0 = s0.fma(FloatVector.broadcast(F, d * scale(sh, sl, b)), acc0);
-                acc1 = s1.fma(FloatVector.broadcast(F, d * scale(sh, sl, b + 1)), acc1);
+                s0 = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), s0);
+                if (P16 > 1) {
+                    s0 = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), s0);
+                    if (P16 > 2) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), s0);
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), s0);
+                    }
+                }
+                s0 = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), s0);
+                if (P16 > 1) {
+                    s0 = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), s0);
+                    if (P16 > 2) {
+                        s0 = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), s0);
+                        s0 = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), s0);
+                    }
+                }
+                s1 = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 32), s1);
+                if (P16 > 1) {
+                    s1 = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 32 + FL), s1);
+                    if (P16 > 2) {
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 32 + 2 * FL), s1);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 32 + 3 * FL), s1);
+                    }
+                }
+                s1 = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 48), s1);
+                if (P16 > 1) {
+                    s1 = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 48 + FL), s1);
+                    if (P16 > 2) {
+                        s1 = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 48 + 2 * FL), s1);
+                        s1 = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 48 + 3 * FL), s1);
+                    }
+                }
+                acc0 = s0.fma(FloatVector.broadcast(F, d * (((((sl) >>> (4 * (b))) & 15) | ((((sh) >>> (2 * (b))) & 3) << 4)) - 32)), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F, d * (((((sl) >>> (4 * (b + 1))) & 15) | ((((sh) >>> (2 * (b + 1))) & 3) << 4)) - 32)), acc1);
             }
         }
         return acc0.add(acc1).reduceLanes(ADD);

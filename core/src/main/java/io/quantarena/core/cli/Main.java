@@ -18,7 +18,10 @@ public final class Main {
     /** All subcommands, in the order the help lists them. */
     static final List<Command> COMMANDS = List.of(
             new GgufInfoCommand(),
-            new QuantizeCommand()
+            new QuantizeCommand(),
+            new PerplexityCommand(),
+            new GenerateCommand(),
+            new BenchKernelsCommand()
     );
 
     private static final Map<String, Command> BY_NAME = COMMANDS.stream()

@@ -1,0 +1,82 @@
+package io.quantarena.core.kernel.bench;
+
+import io.quantarena.core.tensor.GgmlType;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+/**
+ * Synthetic weight matrices for benchmarks: random block bytes with finite, realistic fp16 scales
+ * (so no NaN/Inf slows the arithmetic), generated once as a 64 KiB pattern and tiled.
+ */
+public final class BenchWeights {
+
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private BenchWeights() {
+    }
+
+    /** A {@code rows × cols} matrix of {@code type} in memory owned by {@code arena}. */
+    public static MemorySegment random(GgmlType type, long rows, int cols, Arena arena, long seed) {
+        long rowBytes = type.rowSize(cols);
+        MemorySegment m = arena.allocate(rows * rowBytes, 64);
+        int unit = type.isUnquantized() ? 4 : type.bytesPerBlock();
+        int patternBytes = (65536 / unit) * unit;
+        MemorySegment pattern = pattern(type, patternBytes, seed);
+        long total = rows * rowBytes;
+        for (long o = 0; o < total; o += patternBytes) {
+            MemorySegment.copy(pattern, 0, m, o, Math.min(patternBytes, total - o));
+        }
+        return m;
+    }
+
+    private static MemorySegment pattern(GgmlType t, int bytes, long seed) {
+        Random rnd = new Random(seed);
+        byte[] b = new byte[bytes];
+        MemorySegment s = MemorySegment.ofArray(b);
+        if (t.isUnquantized()) {
+            int width = t == GgmlType.F32 ? 4 : 2;
+            for (int i = 0; i < bytes / width; i++) {
+                float v = (float) rnd.nextGaussian();
+                switch (t) {
+                    case F32 -> s.set(LE_FLOAT, 4L * i, v);
+                    case F16 -> s.set(LE_SHORT, 2L * i, Float.floatToFloat16(v));
+                    case BF16 -> s.set(LE_SHORT, 2L * i, (short) (Float.floatToRawIntBits(v) >>> 16));
+                    default -> throw new IllegalArgumentException("no synthetic data for " + t.typeName());
+                }
+            }
+            return s;
+        }
+        rnd.nextBytes(b);
+        for (long blk = 0; blk < bytes / t.bytesPerBlock(); blk++) {
+            for (int off : scaleOffsets(t)) {
+                s.set(LE_SHORT, blk * t.bytesPerBlock() + off, Float.floatToFloat16((float) (rnd.nextGaussian() * 0.01)));
+            }
+        }
+        return s;
+    }
+
+    private static int[] scaleOffsets(GgmlType t) {
+        return switch (t) {
+            case Q4_0, Q5_0, Q8_0, Q6_0, IQ4_NL, IQ4_XS -> new int[]{0};
+            case Q4_1, Q5_1, Q4_K, Q5_K -> new int[]{0, 2};
+            case Q2_K -> new int[]{80, 82};
+            case Q3_K -> new int[]{108};
+            case Q6_K -> new int[]{208};
+            default -> throw new IllegalArgumentException("no synthetic data for " + t.typeName());
+        };
+    }
+
+    public static float[] gaussian(int n, long seed) {
+        Random rnd = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return x;
+    }
+}

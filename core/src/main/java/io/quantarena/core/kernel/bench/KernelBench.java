@@ -1,0 +1,260 @@
+package io.quantarena.core.kernel.bench;
+
+import io.quantarena.core.kernel.WeightMatrix;
+import io.quantarena.core.kernel.cpu.CpuMatrixKernels;
+import io.quantarena.core.kernel.cpu.RowKernel;
+import io.quantarena.core.kernel.cpu.RowKernels;
+import io.quantarena.core.quant.QuantCodec;
+import io.quantarena.core.quant.QuantCodecs;
+import io.quantarena.core.tensor.GgmlType;
+
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code quantarena bench-kernels}: measures this machine's ceilings (main-memory read bandwidth,
+ * FP32 FMA peak) and every CPU kernel as a fraction of its ceiling. Matrix-vector products stream a
+ * matrix of {@code --mv-mib} MiB (default 1024, far beyond the last-level cache) and are compared
+ * with the read bandwidth; matrix-matrix products use 512 activation columns and are compared with
+ * the FMA peak. Each figure is the best of several runs (the cores are shared).
+ *
+ * <p>Options: {@code --types q4_K,q8_0,...} {@code --threads 1,2} {@code --mv-mib N} (also the
+ * size of the bandwidth buffer) {@code --mm-rows N} {@code --cols N} {@code --runs N}
+ * {@code --fma-iters N} {@code --skip encode,decode,mv,mm}.
+ */
+public final class KernelBench {
+
+    private static final int DEFAULT_COLS = 4096;
+
+    private final PrintStream out;
+    private List<GgmlType> types = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q4_1,
+            GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q6_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
+            GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
+    private int[] threadCounts = {1, 2};
+    private long mvBytes = 1024L << 20;
+    private int mmRows = 2048;
+    private int cols = DEFAULT_COLS;
+    private int runs = 5;
+    private long fmaIterations = 20_000_000;
+    private final List<String> skip = new ArrayList<>();
+
+    KernelBench(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Standalone entry point; {@code quantarena bench-kernels} is the usual one. */
+    public static void main(String[] args) {
+        try {
+            run(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-kernels: " + e.getMessage() + " (usage: " + USAGE + ")");
+            System.exit(2);
+        }
+    }
+
+    /** Options accepted after {@code bench-kernels}. */
+    public static final String USAGE = "bench-kernels [--types q4_K,q8_0,...] [--threads 1,2] [--mv-mib 1024]"
+            + " [--mm-rows 2048] [--cols 4096] [--runs 5] [--fma-iters 20000000] [--skip encode,decode,mv,mm]";
+
+    /**
+     * Runs the benchmark and prints the table to {@code out}.
+     *
+     * @throws IllegalArgumentException for an unknown option or value
+     */
+    public static void run(String[] args, PrintStream out) {
+        KernelBench b = new KernelBench(out);
+        b.parse(args);
+        b.execute();
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + a + " needs a value");
+            }
+            String v = args[++i];
+            try {
+                option(a, v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("option " + a + " needs a number, got '" + v + "'");
+            }
+        }
+        if (cols % 256 != 0 || cols <= 0 || runs < 1 || mmRows < 1 || mvBytes < (1 << 20)) {
+            throw new IllegalArgumentException("--cols must be a positive multiple of 256, --runs and --mm-rows >= 1,"
+                    + " --mv-mib >= 1 (got cols " + cols + ", runs " + runs + ", mm-rows " + mmRows + ")");
+        }
+        for (int t : threadCounts) {
+            if (t < 1) {
+                throw new IllegalArgumentException("--threads " + t + " (expected >= 1)");
+            }
+        }
+    }
+
+    private void option(String a, String v) {
+        switch (a) {
+                case "--types" -> {
+                    List<GgmlType> ts = new ArrayList<>();
+                    for (String s : v.split(",")) {
+                        GgmlType t = GgmlType.byName(s.trim());
+                        if (!RowKernels.supported().contains(t)) {
+                            throw new IllegalArgumentException("no CPU kernel for " + t.typeName() + "; supported: "
+                                    + RowKernels.supported());
+                        }
+                        ts.add(t);
+                    }
+                    types = ts;
+                }
+                case "--threads" -> {
+                    String[] p = v.split(",");
+                    threadCounts = new int[p.length];
+                    for (int k = 0; k < p.length; k++) {
+                        threadCounts[k] = Integer.parseInt(p[k].trim());
+                    }
+                }
+                case "--mv-mib" -> mvBytes = Long.parseLong(v) << 20;
+                case "--mm-rows" -> mmRows = Integer.parseInt(v);
+                case "--cols" -> cols = Integer.parseInt(v);
+                case "--runs" -> runs = Integer.parseInt(v);
+                case "--fma-iters" -> fmaIterations = Long.parseLong(v);
+                case "--skip" -> {
+                    for (String part : v.split(",")) {
+                        if (!List.of("encode", "decode", "mv", "mm").contains(part)) {
+                            throw new IllegalArgumentException("--skip " + part + " (expected encode, decode, mv or mm)");
+                        }
+                        skip.add(part);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+        }
+    }
+
+    private void execute() {
+        out.printf(Locale.ROOT, "vector: %s, processors: %d%n", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED,
+                Runtime.getRuntime().availableProcessors());
+        int maxThreads = 0;
+        for (int t : threadCounts) {
+            maxThreads = Math.max(maxThreads, t);
+        }
+        double[] bw = new double[maxThreads + 1];
+        double[] fma = new double[maxThreads + 1];
+        for (int t : threadCounts) {
+            bw[t] = MachineCeilings.readBandwidth(mvBytes, t, runs);
+            fma[t] = MachineCeilings.fmaPeak(t, runs, fmaIterations);
+            out.printf(Locale.ROOT, "ceiling %d thread(s): read bandwidth %.1f GB/s, FP32 FMA peak %.1f GFLOP/s%n",
+                    t, bw[t] / 1e9, fma[t] / 1e9);
+        }
+        out.println();
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s %9s %9s", "type", "dec GB/s", "enc MB/s"));
+        for (int t : threadCounts) {
+            head.append(String.format(Locale.ROOT, " | mv%dT GB/s  %%bw", t));
+        }
+        for (int t : threadCounts) {
+            head.append(String.format(Locale.ROOT, " | mm%dT GFLOP/s %%fma", t));
+        }
+        out.println(head);
+        for (GgmlType type : types) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-7s", type.typeName()));
+            line.append(skip.contains("decode") ? String.format("%10s", "-") : String.format(Locale.ROOT, " %9.2f", decode(type) / 1e9));
+            double enc = skip.contains("encode") ? Double.NaN : encode(type);
+            line.append(Double.isNaN(enc) ? String.format("%10s", "-") : String.format(Locale.ROOT, " %9.1f", enc / 1e6));
+            for (int t : threadCounts) {
+                if (skip.contains("mv")) {
+                    line.append(String.format("%17s", "-"));
+                    continue;
+                }
+                double g = matVec(type, t);
+                line.append(String.format(Locale.ROOT, " | %10.2f %4.0f%%", g / 1e9, 100 * g / bw[t]));
+            }
+            for (int t : threadCounts) {
+                if (skip.contains("mm")) {
+                    line.append(String.format("%21s", "-"));
+                    continue;
+                }
+                double f = matMul(type, t);
+                line.append(String.format(Locale.ROOT, " | %13.1f %4.0f%%", f / 1e9, 100 * f / fma[t]));
+            }
+            out.println(line);
+        }
+    }
+
+    private interface Body {
+        void run();
+    }
+
+    /** Best seconds of {@code runs} timed calls after warm-up calls. */
+    private double best(Body b, int warmup) {
+        for (int i = 0; i < warmup; i++) {
+            b.run();
+        }
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            b.run();
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
+    /** Decode throughput, single thread: bytes of quantized input per second (cache-resident rows). */
+    private double decode(GgmlType type) {
+        int rows = 64;
+        RowKernel k = RowKernels.forType(type);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = BenchWeights.random(type, rows, cols, arena, 1);
+            float[] dst = new float[cols];
+            long rowBytes = type.rowSize(cols);
+            double s = best(() -> {
+                for (int rep = 0; rep < 20; rep++) {
+                    for (int r = 0; r < rows; r++) {
+                        k.dequantize(w, r * rowBytes, 0, dst, 0, cols);
+                    }
+                }
+            }, 20);
+            return 20.0 * rows * rowBytes / s;
+        }
+    }
+
+    /** Codec quantization throughput, single thread: bytes of F32 input per second; NaN without a codec. */
+    private double encode(GgmlType type) {
+        if (!QuantCodecs.isSupported(type)) {
+            return Double.NaN;
+        }
+        QuantCodec codec = QuantCodecs.forType(type);
+        int rows = 16;
+        float[] src = BenchWeights.gaussian(rows * cols, 2);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dst = arena.allocate(rows * type.rowSize(cols));
+            double s = best(() -> codec.quantize(src, 0, rows, cols, null, dst, 0), 3);
+            return 4.0 * rows * cols / s;
+        }
+    }
+
+    /** Matrix-vector throughput: weight bytes streamed per second. */
+    private double matVec(GgmlType type, int threads) {
+        long rows = Math.max(1, mvBytes / type.rowSize(cols));
+        try (Arena arena = Arena.ofShared(); CpuMatrixKernels kernels = new CpuMatrixKernels(threads)) {
+            WeightMatrix w = new WeightMatrix(type, BenchWeights.random(type, rows, cols, arena, 3), rows, cols);
+            float[] x = BenchWeights.gaussian(cols, 4);
+            float[] y = new float[(int) rows];
+            double s = best(() -> kernels.matVec(w, x, y), 3);
+            return rows * w.rowBytes() / s;
+        }
+    }
+
+    /** Matrix-matrix throughput with 512 activation columns: FLOP/s (2 per multiply-add). */
+    private double matMul(GgmlType type, int threads) {
+        int n = 512;
+        try (Arena arena = Arena.ofShared(); CpuMatrixKernels kernels = new CpuMatrixKernels(threads)) {
+            WeightMatrix w = new WeightMatrix(type, BenchWeights.random(type, mmRows, cols, arena, 5), mmRows, cols);
+            float[] x = BenchWeights.gaussian(n * cols, 6);
+            float[] y = new float[n * mmRows];
+            double s = best(() -> kernels.matMul(w, x, n, y), 1);
+            return 2.0 * mmRows * cols * n / s;
+        }
+    }
+}

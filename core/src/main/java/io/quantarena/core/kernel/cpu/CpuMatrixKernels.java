@@ -1,0 +1,211 @@
+package io.quantarena.core.kernel.cpu;
+
+import io.quantarena.core.kernel.MatrixKernels;
+import io.quantarena.core.kernel.QuantizedVector;
+import io.quantarena.core.kernel.WeightMatrix;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@link MatrixKernels} on the CPU with the Vector API: rows are split into chunks that the
+ * threads of a {@link KernelThreadPool} claim dynamically. Matrix-vector products call the
+ * format's fused dot kernel per row (bandwidth-bound: weights are read once, the activation stays
+ * in cache). Matrix-matrix products decode tiles of {@link GemmTile#ROWS} rows × {@link #KC}
+ * columns to float once and reuse them for every activation column in a register-blocked FMA
+ * kernel. Scratch is per thread and grows only when a larger shape arrives.
+ */
+public final class CpuMatrixKernels implements MatrixKernels {
+
+    /** Columns of one decoded weight tile (a multiple of every block size). */
+    static final int KC = 256;
+    /** Chunks per thread, so that a thread slowed by other load does not hold up the call. */
+    private static final int CHUNKS_PER_THREAD = 8;
+
+    private final KernelThreadPool pool;
+    private final float[][] tileScratch;
+    private final float[][] rowScratch;
+    private final MatVecTask matVecTask = new MatVecTask();
+    private final MatMulTask matMulTask = new MatMulTask();
+    private float[] groupSums = new float[0];
+    private float[] dequantizedActivation = new float[0];
+
+    public CpuMatrixKernels(int threads) {
+        this.pool = new KernelThreadPool(threads);
+        this.tileScratch = new float[threads][KC * GemmTile.ROWS];
+        this.rowScratch = new float[threads][KC];
+    }
+
+    /** A backend using all available processors. */
+    public static CpuMatrixKernels withAvailableProcessors() {
+        return new CpuMatrixKernels(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public int threads() {
+        return pool.threads();
+    }
+
+    private static void checkRange(WeightMatrix w, long rowFrom, long rowTo) {
+        if (rowFrom < 0 || rowTo < rowFrom || rowTo > w.rows()) {
+            throw new IndexOutOfBoundsException("row range [" + rowFrom + ", " + rowTo + ") outside [0, "
+                    + w.rows() + ") of a " + w.type().typeName() + " matrix");
+        }
+    }
+
+    private static void checkLength(String what, float[] a, long need) {
+        if (a.length < need) {
+            throw new IllegalArgumentException(what + " has " + a.length + " floats, expected at least " + need);
+        }
+    }
+
+    @Override
+    public synchronized void matVec(WeightMatrix w, float[] x, float[] y, long rowFrom, long rowTo) {
+        checkRange(w, rowFrom, rowTo);
+        int cols = w.columns();
+        checkLength("activation x", x, cols);
+        checkLength("output y", y, rowTo - rowFrom);
+        RowKernel kernel = RowKernels.forType(w.type());
+        float[] sums = null;
+        if (kernel.needsGroupSums()) {
+            if (groupSums.length < cols / 16) {
+                groupSums = new float[cols / 16];
+            }
+            VectorSupport.sums16(x, 0, cols, groupSums);
+            sums = groupSums;
+        }
+        MatVecTask t = matVecTask;
+        t.kernel = kernel;
+        t.data = w.data();
+        t.rowBytes = w.rowBytes();
+        t.cols = cols;
+        t.x = x;
+        t.sums = sums;
+        t.y = y;
+        t.rowFrom = rowFrom;
+        t.rowTo = rowTo;
+        long rows = rowTo - rowFrom;
+        t.chunkRows = Math.max(16, (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
+        pool.run((int) ((rows + t.chunkRows - 1) / t.chunkRows), t);
+        t.x = null;
+        t.y = null;
+        t.sums = null;
+    }
+
+    @Override
+    public synchronized void matVec(WeightMatrix w, QuantizedVector x, float[] y, long rowFrom, long rowTo) {
+        ActivationQuantizer.checkActivation(x, w.cols());
+        // The Vector API has no int8 multiply-add-pairs (pmaddubsw / VNNI), so int8 activations do
+        // not beat float ones here: widen once (n values) and run the float kernels on d·q.
+        if (dequantizedActivation.length < x.n()) {
+            dequantizedActivation = new float[x.n()];
+        }
+        ActivationQuantizer.dequantize(x, 0, dequantizedActivation);
+        matVec(w, dequantizedActivation, y, rowFrom, rowTo);
+    }
+
+    @Override
+    public void quantizeActivations(float[] x, QuantizedVector dst) {
+        ActivationQuantizer.quantize(x, dst);
+    }
+
+    @Override
+    public synchronized void matMul(WeightMatrix w, float[] x, int n, float[] y, long rowFrom, long rowTo) {
+        checkRange(w, rowFrom, rowTo);
+        int cols = w.columns();
+        long m = rowTo - rowFrom;
+        checkLength("activations x", x, (long) n * cols);
+        checkLength("output y", y, n * m);
+        if (n == 0 || m == 0) {
+            return;
+        }
+        MatMulTask t = matMulTask;
+        t.kernel = RowKernels.forType(w.type());
+        t.data = w.data();
+        t.rowBytes = w.rowBytes();
+        t.cols = cols;
+        t.x = x;
+        t.n = n;
+        t.y = y;
+        t.rowFrom = rowFrom;
+        t.m = (int) m;
+        long tiles = (m + GemmTile.ROWS - 1) / GemmTile.ROWS;
+        long tilesPerChunk = Math.max(1, (tiles + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
+        t.chunkRows = (int) (tilesPerChunk * GemmTile.ROWS);
+        pool.run((int) ((m + t.chunkRows - 1) / t.chunkRows), t);
+        t.x = null;
+        t.y = null;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static final class MatVecTask implements KernelThreadPool.ChunkTask {
+        RowKernel kernel;
+        MemorySegment data;
+        long rowBytes;
+        int cols;
+        float[] x;
+        float[] sums;
+        float[] y;
+        long rowFrom;
+        long rowTo;
+        long chunkRows;
+
+        @Override
+        public void run(int worker, int chunk) {
+            long r0 = rowFrom + chunk * chunkRows;
+            long r1 = Math.min(rowTo, r0 + chunkRows);
+            RowKernel k = kernel;
+            for (long r = r0; r < r1; r++) {
+                y[(int) (r - rowFrom)] = k.dot(data, r * rowBytes, x, sums, cols);
+            }
+        }
+    }
+
+    private final class MatMulTask implements KernelThreadPool.ChunkTask {
+        RowKernel kernel;
+        MemorySegment data;
+        long rowBytes;
+        int cols;
+        float[] x;
+        int n;
+        float[] y;
+        long rowFrom;
+        int m;
+        int chunkRows;
+
+        @Override
+        public void run(int worker, int chunk) {
+            float[] wt = tileScratch[worker];
+            float[] row = rowScratch[worker];
+            int i0 = chunk * chunkRows;
+            int i1 = Math.min(m, i0 + chunkRows);
+            for (int kb = 0; kb < cols; kb += KC) {
+                int kLen = Math.min(KC, cols - kb);
+                for (int t0 = i0; t0 < i1; t0 += GemmTile.ROWS) {
+                    int valid = Math.min(GemmTile.ROWS, i1 - t0);
+                    decodeTransposed(t0, valid, kb, kLen, wt, row);
+                    GemmTile.multiply(wt, kLen, x, kb, cols, n, y, t0, m, valid, kb > 0);
+                }
+            }
+        }
+
+        /** Decodes rows t0..t0+valid, columns kb..kb+kLen into wt[k*ROWS + i], zero-padding missing rows. */
+        private void decodeTransposed(int t0, int valid, int kb, int kLen, float[] wt, float[] row) {
+            final int stride = GemmTile.ROWS;
+            for (int i = 0; i < valid; i++) {
+                kernel.dequantize(data, (rowFrom + t0 + i) * rowBytes, kb, row, 0, kLen);
+                for (int k = 0, o = i; k < kLen; k++, o += stride) {
+                    wt[o] = row[k];
+                }
+            }
+            if (valid < stride) {
+                for (int k = 0; k < kLen; k++) {
+                    java.util.Arrays.fill(wt, k * stride + valid, (k + 1) * stride, 0f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.quantarena.core.kernel.cpu;
+
+import io.quantarena.core.tensor.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.quantarena.core.kernel.cpu.VectorSupport.*;
+
+/** IQ4_NL: fp16 d + 16 bytes of nibbles indexing the non-linear table; y = d·V[q]. */
+final class IQ4_NLRowKernel implements RowKernel {
+
+    private static final int BYTES = 18;
+
+    /** kvalues_iq4nl (spec/tables/kvalues_iq4nl.txt). */
+    static final byte[] VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.IQ4_NL;
+    }
+
+    @Override
+    public void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
+        checkBlocks("iq4_nl", col, n, 32);
+        ByteVector t = ByteVector.fromArray(B128, VALUES, 0);
+        long q = rowOffset + (long) (col / 32) * BYTES;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
+            ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
+            ByteVector lo = v.and((byte) 15).selectFrom(t);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
+            int o = dstOffset + 32 * b;
+            ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o);
+            if (P16 > 1) {
+                ((FloatVector) lo.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + FL);
+                if (P16 > 2) {
+                    ((FloatVector) lo.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 2 * FL);
+                    ((FloatVector) lo.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 3 * FL);
+                }
+            }
+            ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            if (P16 > 1) {
+                ((FloatVector) hi.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + 16 + FL);
+                if (P16 > 2) {
+                    ((FloatVector) hi.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 16 + 2 * FL);
+                    ((FloatVector) hi.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 16 + 3 * FL);
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
+        ByteVector t = ByteVector.fromArray(B128, VALUES, 0);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        long q = rowOffset;
+        for (int b = 0; b < n / 32; b++, q += BYTES) {
+            ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
+            ByteVector lo = v.and((byte) 15).selectFrom(t);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
+            FloatVector s = FloatVector.zero(F);
+            int xo = 32 * b;
+            s = ((FloatVector) lo.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), s);
+            if (P16 > 1) {
+                s = ((FloatVector) lo.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) lo.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), s);
+                    s = ((FloatVector) lo.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), s);
+                }
+            }
+            s = ((FloatVector) hi.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), s);
+            if (P16 > 1) {
+                s = ((FloatVector) hi.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) hi.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), s);
+                    s = ((FloatVector) hi.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), s);
+                }
+            }
+            if ((b & 1) == 0) {
+                acc0 = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc0);
+            } else {
+                acc1 = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc1);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(ADD);
+    }
+}

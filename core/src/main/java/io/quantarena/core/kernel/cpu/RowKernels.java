@@ -1,0 +1,45 @@
+package io.quantarena.core.kernel.cpu;
+
+import io.quantarena.core.tensor.GgmlType;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The vectorized row kernels, by weight format. */
+public final class RowKernels {
+
+    private static final Map<GgmlType, RowKernel> KERNELS = new EnumMap<>(GgmlType.class);
+
+    static {
+        for (RowKernel k : List.of(
+                new F32RowKernel(),
+                new HalfPrecisionRowKernel(GgmlType.F16),
+                new HalfPrecisionRowKernel(GgmlType.BF16),
+                new Q4_0RowKernel(), new Q4_1RowKernel(), new Q5_0RowKernel(), new Q5_1RowKernel(),
+                new Q8_0RowKernel(), new Q6_0RowKernel(),
+                new Q2_KRowKernel(), new Q3_KRowKernel(), new Q4_KRowKernel(), new Q5_KRowKernel(),
+                new Q6_KRowKernel(),
+                new IQ4_NLRowKernel(), new IQ4_XSRowKernel())) {
+            KERNELS.put(k.type(), k);
+        }
+    }
+
+    private RowKernels() {
+    }
+
+    /** The kernel for {@code type}, or an exception naming the type and the supported ones. */
+    public static RowKernel forType(GgmlType type) {
+        RowKernel k = KERNELS.get(type);
+        if (k == null) {
+            throw new UnsupportedOperationException("no CPU kernel for weight type " + type.typeName()
+                    + "; supported: " + supported());
+        }
+        return k;
+    }
+
+    public static Set<GgmlType> supported() {
+        return KERNELS.keySet();
+    }
+}

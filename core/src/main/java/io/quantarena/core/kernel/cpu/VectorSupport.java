@@ -1,0 +1,88 @@
+package io.quantarena.core.kernel.cpu;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Species and small scalar helpers shared by the CPU kernels. Block formats are decoded in groups
+ * of 16 elements held in one 128-bit byte vector; a group is widened to {@link #P16} float vectors
+ * of the preferred species (one on AVX-512, two on AVX2), so the same kernel code serves both.
+ *
+ * <p>Performance rule for all kernels: no vector value crosses a method boundary of ours. C2 only
+ * keeps vectors in registers when every call on the path is inlined; a helper that returns a
+ * vector and fails to inline (size, stack or node-count limits, or compiled on its own first)
+ * boxes every vector and runs ~100x slower. The vector code is therefore written out in place.
+ */
+final class VectorSupport {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int FL = F.length();
+    /** Float vectors per 16-element group. */
+    static final int P16 = Math.max(1, 16 / FL);
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
+    static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
+    static final VectorOperators.Unary NOT = VectorOperators.NOT;
+    static final VectorOperators.Binary LSHR = VectorOperators.LSHR;
+    static final VectorOperators.Binary LSHL = VectorOperators.LSHL;
+    static final VectorOperators.Associative ADD = VectorOperators.ADD;
+    /** Shorts of one float vector's lane count (for F16/BF16 rows). */
+    static final VectorSpecies<Short> S_FL = VectorSpecies.of(short.class, VectorShape.forBitSize(FL * 16));
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+    static {
+        if (FL > 16 || 16 % FL != 0) {
+            throw new IllegalStateException("unsupported float vector length " + FL + " (expected 4, 8 or 16 lanes)");
+        }
+    }
+
+    private VectorSupport() {
+    }
+
+    static float fp16(MemorySegment s, long off) {
+        return Float.float16ToFloat(s.get(LE_SHORT, off));
+    }
+
+    static int u8(MemorySegment s, long off) {
+        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
+    }
+
+    /** Sums of x over consecutive 16-element groups ({@code n/16} values; n a multiple of 16). */
+    static void sums16(float[] x, int xOff, int n, float[] out) {
+        // scalar on purpose: a reduction per 16 elements costs more than it saves, and this is O(n)
+        for (int g = 0; g < n / 16; g++) {
+            float s = 0;
+            for (int i = xOff + 16 * g, end = i + 16; i < end; i++) {
+                s += x[i];
+            }
+            out[g] = s;
+        }
+    }
+
+    /** Bit {@code i} of {@code bits} (i < 8) → value {@code 16} or {@code 0} in byte i (a 5th quant bit). */
+    static long spreadBitsTimes16(long bits) {
+        return Long.expand(bits, 0x1010101010101010L);
+    }
+
+    static void checkBlocks(String type, int col, int n, int block) {
+        if (col % block != 0 || n % block != 0) {
+            throw new IllegalArgumentException(type + ": column range [" + col + ", " + (col + n)
+                    + ") is not aligned to the block size " + block);
+        }
+    }
+}

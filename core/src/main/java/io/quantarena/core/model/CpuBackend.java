@@ -1,0 +1,269 @@
+package io.quantarena.core.model;
+
+import io.quantarena.core.kernel.MatrixKernels;
+import io.quantarena.core.kernel.QuantizedVector;
+import io.quantarena.core.kernel.WeightMatrix;
+import io.quantarena.core.kernel.cpu.ActivationQuantizer;
+import io.quantarena.core.kernel.cpu.CpuMatrixKernels;
+import io.quantarena.core.kernel.cpu.RowKernel;
+import io.quantarena.core.kernel.cpu.RowKernels;
+import io.quantarena.core.tensor.GgmlType;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The forward-pass operations on the CPU: weight products through {@link MatrixKernels} (Vector
+ * API), attention over a {@link WorkerPool}, the small element-wise steps on the calling thread.
+ */
+public final class CpuBackend implements Backend {
+
+    /** Below this many multiply-adds attention runs on the calling thread (waking workers costs more). */
+    private static final long PARALLEL_ATTENTION_WORK = 1 << 16;
+    /** Below this many multiply-adds a weight product runs on the calling thread. */
+    private static final long PARALLEL_PRODUCT_WORK = 1 << 18;
+    /** Query tokens per attention task. */
+    private static final int ATTN_TOKEN_TILE = 16;
+
+    private final boolean referenceActivations;
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment quantized;
+    private float[] activations = new float[0];
+    private float[] rowBuffer = new float[0];
+    private final MatrixKernels kernels;
+    private final MatrixKernels serialKernels;
+    private final WorkerPool pool;
+    private final ThreadLocal<float[]> scoreBuffer = ThreadLocal.withInitial(() -> new float[0]);
+    private float[] keys = new float[0];
+    private float[] keysT = new float[0];
+    private float[] values = new float[0];
+
+    /** A backend whose products consume activations like the reference tools ({@link ActivationFormat}). */
+    public CpuBackend(int threads) {
+        this(threads, true);
+    }
+
+    /**
+     * @param referenceActivations round / quantize activations per weight type like ggml's CPU
+     *                             dot products; false keeps them in float (slightly more precise)
+     */
+    public CpuBackend(int threads, boolean referenceActivations) {
+        this.referenceActivations = referenceActivations;
+        this.kernels = new CpuMatrixKernels(threads);
+        this.serialKernels = threads == 1 ? kernels : new CpuMatrixKernels(1);
+        this.pool = new WorkerPool(threads);
+    }
+
+    @Override
+    public String description() {
+        return "CPU, " + pool.threads() + " threads";
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public void matMul(Weight w, float[] x, int n, float[] y) {
+        WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
+        if (referenceActivations) {
+            x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
+        }
+        // small products (single-token decode of small matrices) finish before a worker could be woken
+        MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
+        if (n == 1) {
+            k.matVec(m, x, y);
+        } else {
+            k.matMul(m, x, n, y);
+        }
+    }
+
+    @Override
+    public void getRows(Weight table, int[] ids, int n, float[] out) {
+        RowKernel kernel = RowKernels.forType(table.type());
+        int cols = table.cols();
+        for (int i = 0; i < n; i++) {
+            int id = ids[i];
+            if (id < 0 || id >= table.rows()) {
+                throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + table.rows()
+                        + " rows of " + table.name());
+            }
+            kernel.dequantize(table.data(), id * table.rowBytes(), 0, out, i * cols, cols);
+        }
+    }
+
+    @Override
+    public void rmsNorm(float[] x, int n, int dim, float[] weight, float eps, float[] y) {
+        for (int t = 0; t < n; t++) {
+            TensorMath.rmsNorm(x, t * dim, dim, weight, eps, y, t * dim);
+        }
+    }
+
+    @Override
+    public void rope(float[] x, int n, int nHeads, int headDim, int[] positions, RopeConfig rope) {
+        float[] cs = new float[headDim];
+        for (int t = 0; t < n; t++) {
+            TensorMath.ropeAngles(positions[t], headDim, rope.freqBase(), rope.freqScale(), rope.freqFactors(), cs);
+            TensorMath.applyRope(x, t * nHeads * headDim, nHeads, headDim, cs);
+        }
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int len) {
+        TensorMath.swiglu(gate, 0, up, 0, len);
+    }
+
+    @Override
+    public void attention(float[] q, int n, int[] positions, KvCache cache, int layer, int nKv, AttentionConfig cfg,
+                          float[] out) {
+        int hd = cfg.headDim();
+        int kvDim = cfg.nHeadKv() * hd;
+        int qDim = cfg.nHead() * hd;
+        int group = cfg.nHead() / cfg.nHeadKv();
+        if (keys.length < nKv * kvDim) {
+            keys = new float[nKv * kvDim];
+            keysT = new float[nKv * kvDim];
+            values = new float[nKv * kvDim];
+        }
+        cache.readKeys(layer, 0, nKv, keys);
+        cache.readValues(layer, 0, nKv, values);
+        // keys transposed ([kvh·headDim + d][cell]) so that the scores vectorise over cells
+        transpose(keys, nKv, kvDim, keysT);
+        float[] kT = keysT;
+        int tokenTiles = (n + ATTN_TOKEN_TILE - 1) / ATTN_TOKEN_TILE;
+        long work = (long) n * cfg.nHead() * hd * Math.max(1, nKv / 2);
+        java.util.function.IntConsumer body = task -> {
+            int h = task / tokenTiles;
+            int t0 = (task % tokenTiles) * ATTN_TOKEN_TILE;
+            int t1 = Math.min(n, t0 + ATTN_TOKEN_TILE);
+            int kvh = h / group;
+            float[] s = buffer(scoreBuffer, nKv);
+            for (int t = t0; t < t1; t++) {
+                int p = positions[t];
+                if (p >= nKv) {
+                    throw new IllegalStateException("query position " + p + " has no KV cell (cache holds " + nKv + ")");
+                }
+                int lo = cfg.chunk() > 0 ? (p / cfg.chunk()) * cfg.chunk() : 0;
+                int len = p - lo + 1;
+                int qo = t * qDim + h * hd;
+                java.util.Arrays.fill(s, 0, len, 0f);
+                for (int d = 0; d < hd; d++) {
+                    VectorOps.axpy(q[qo + d], kT, (kvh * hd + d) * nKv + lo, s, 0, len);
+                }
+                VectorOps.softmax(s, len, cfg.scale());
+                int oo = t * qDim + h * hd;
+                VectorOps.weightedRowSum(s, len, values, lo * kvDim + kvh * hd, kvDim, out, oo, hd);
+            }
+        };
+        int tasks = cfg.nHead() * tokenTiles;
+        if (work < PARALLEL_ATTENTION_WORK) {
+            for (int i = 0; i < tasks; i++) {
+                body.accept(i);
+            }
+        } else {
+            pool.run(tasks, body);
+        }
+    }
+
+    /**
+     * Activations as the reference's dot product sees them: rounded to bf16 / f16, or quantized to
+     * Q8_0 / Q8_K and decoded again (identical products, since the kernels multiply in float).
+     */
+    private float[] roundActivations(ActivationFormat format, float[] x, int n, int cols) {
+        int len = n * cols;
+        switch (format) {
+            case F32 -> {
+                return x;
+            }
+            case BF16 -> {
+                float[] r = activationBuffer(len);
+                int i = 0;
+                var species = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
+                for (int bound = species.loopBound(len); i < bound; i += species.length()) {
+                    var bits = jdk.incubator.vector.FloatVector.fromArray(VectorOps.F, x, i)
+                            .reinterpretAsInts();
+                    var lsb = bits.lanewise(jdk.incubator.vector.VectorOperators.LSHR, 16).and(1);
+                    bits.add(lsb).add(0x7fff).and(0xffff0000).reinterpretAsFloats().intoArray(r, i);
+                }
+                for (; i < len; i++) {
+                    r[i] = roundToBf16(x[i]);
+                }
+                return r;
+            }
+            case F16 -> {
+                float[] r = activationBuffer(len);
+                for (int i = 0; i < len; i++) {
+                    r[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+                }
+                return r;
+            }
+            default -> {
+                GgmlType type = format == ActivationFormat.Q8_0 ? GgmlType.Q8_0 : GgmlType.Q8_K;
+                if (cols % type.blockSize() != 0) {
+                    return x;
+                }
+                long bytes = type.rowSize(cols) * n;
+                if (quantized == null || quantized.byteSize() < bytes) {
+                    quantized = arena.allocate(Math.max(bytes, 1 << 16), 64);
+                }
+                QuantizedVector qv = new QuantizedVector(type, quantized, cols, n);
+                kernels.quantizeActivations(x, qv);
+                float[] r = activationBuffer(len);
+                if (rowBuffer.length < cols) {
+                    rowBuffer = new float[cols];
+                }
+                for (int t = 0; t < n; t++) {
+                    ActivationQuantizer.dequantize(qv, t, rowBuffer);
+                    System.arraycopy(rowBuffer, 0, r, t * cols, cols);
+                }
+                return r;
+            }
+        }
+    }
+
+    /** ggml's fp32 → bf16 conversion (round to nearest even), back as float. */
+    static float roundToBf16(float v) {
+        if (Float.isNaN(v)) {
+            return v;
+        }
+        int b = Float.floatToRawIntBits(v);
+        b = (b + 0x7fff + ((b >>> 16) & 1)) & 0xffff0000;
+        return Float.intBitsToFloat(b);
+    }
+
+    private float[] activationBuffer(int len) {
+        if (activations.length < len) {
+            activations = new float[len];
+        }
+        return activations;
+    }
+
+    /** dst[c·rows + r] = src[r·cols + c]. */
+    private static void transpose(float[] src, int rows, int cols, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            int so = r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = src[so + c];
+            }
+        }
+    }
+
+    private static float[] buffer(ThreadLocal<float[]> holder, int size) {
+        float[] b = holder.get();
+        if (b.length < size) {
+            b = new float[size];
+            holder.set(b);
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        kernels.close();
+        if (serialKernels != kernels) {
+            serialKernels.close();
+        }
+        arena.close();
+    }
+}

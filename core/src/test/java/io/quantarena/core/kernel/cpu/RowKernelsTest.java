@@ -1,0 +1,127 @@
+package io.quantarena.core.kernel.cpu;
+
+import io.quantarena.core.kernel.ScalarMatrixKernels;
+import io.quantarena.core.quant.QuantCodec;
+import io.quantarena.core.quant.QuantCodecs;
+import io.quantarena.core.tensor.GgmlType;
+import io.quantarena.core.testsupport.SharedAssets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import static io.quantarena.core.kernel.cpu.KernelTestData.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The vectorized row kernels against the scalar reference: the reference implementation's own
+ * dequantization (testdata/quant/*.deq.f32) for real rows, and the format codec (dequantizeRow +
+ * plain float dot) for random blocks. Dot products must agree within 1e-4 relative to Σ|w·x|.
+ */
+class RowKernelsTest {
+
+    static final double TOLERANCE = 1e-4;
+
+    static List<GgmlType> types() {
+        return TYPES;
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void decodesReferenceRowsLikeTheReferenceImplementation(GgmlType t) {
+        RowKernel k = RowKernels.forType(t);
+        for (String variant : List.of("plain", "imatrix")) {
+            MemorySegment rows = referenceRows(t, variant);
+            float[] expected = referenceDequantized(t, variant);
+            float[] row = new float[REF_COLS];
+            for (int r = 0; r < REF_ROWS; r++) {
+                k.dequantize(rows, r * t.rowSize(REF_COLS), 0, row, 0, REF_COLS);
+                float maxAbs = 0;
+                for (int i = 0; i < REF_COLS; i++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(expected[r * REF_COLS + i]));
+                }
+                for (int i = 0; i < REF_COLS; i++) {
+                    float e = expected[r * REF_COLS + i];
+                    // products may be fused (one rounding) on one side and not on the other
+                    assertThat(Math.abs(row[i] - e)).as("%s %s row %d element %d", t.typeName(), variant, r, i)
+                            .isLessThanOrEqualTo(Math.ulp(maxAbs));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void dotProductsOfReferenceRowsMatchTheScalarReference(GgmlType t) {
+        RowKernel k = RowKernels.forType(t);
+        float[] x = gaussian(REF_COLS, 7);
+        float[] sums = new float[REF_COLS / 16];
+        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        double worst = 0;
+        for (String variant : List.of("plain", "imatrix")) {
+            MemorySegment rows = referenceRows(t, variant);
+            float[] deq = referenceDequantized(t, variant);
+            for (int r = 0; r < REF_ROWS; r++) {
+                float expected = ScalarMatrixKernels.dot(deq, r * REF_COLS, x, 0, REF_COLS);
+                float actual = k.dot(rows, r * t.rowSize(REF_COLS), x, sums, REF_COLS);
+                double rel = relativeError(actual, expected, magnitude(deq, r * REF_COLS, x, 0, REF_COLS));
+                worst = Math.max(worst, rel);
+                assertThat(rel).as("%s %s row %d: %s vs %s", t.typeName(), variant, r, actual, expected)
+                        .isLessThanOrEqualTo(TOLERANCE);
+            }
+        }
+        System.out.printf("%-7s real rows: max relative error %.2e%n", t.typeName(), worst);
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void rowsQuantizedFromTheReferenceSourceMatchTheCodecReference(GgmlType t) {
+        QuantCodec codec = QuantCodecs.forType(t);
+        RowKernel k = RowKernels.forType(t);
+        float[] src = SharedAssets.floats("testdata/quant/src.f32");
+        long rowBytes = t.rowSize(REF_COLS);
+        MemorySegment w = MemorySegment.ofArray(new byte[(int) (REF_ROWS * rowBytes)]);
+        codec.quantize(src, 0, REF_ROWS, REF_COLS, null, w, 0);
+        float[] x = gaussian(REF_COLS, 23);
+        float[] sums = new float[REF_COLS / 16];
+        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        float[] ref = new float[REF_COLS];
+        for (int r = 0; r < REF_ROWS; r++) {
+            codec.dequantizeRow(w, r * rowBytes, ref, 0, REF_COLS);
+            float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, REF_COLS);
+            float actual = k.dot(w, r * rowBytes, x, sums, REF_COLS);
+            assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, REF_COLS)))
+                    .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected).isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void randomRowsMatchTheCodecReference(GgmlType t) {
+        QuantCodec codec = QuantCodecs.forType(t);
+        RowKernel k = RowKernels.forType(t);
+        int cols = 2048, rows = 6;
+        MemorySegment w = randomRows(t, rows, cols, 11 + t.id());
+        float[] x = gaussian(cols, 3);
+        float[] sums = new float[cols / 16];
+        VectorSupport.sums16(x, 0, cols, sums);
+        float[] ref = new float[cols];
+        float[] mine = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            long off = r * t.rowSize(cols);
+            codec.dequantizeRow(w, off, ref, 0, cols);
+            // a column window that starts after the first super-block exercises the block offset
+            k.dequantize(w, off, 256, mine, 256, cols - 512);
+            for (int i = 256; i < cols - 256; i++) {
+                assertThat(Math.abs(mine[i] - ref[i])).as("%s row %d element %d", t.typeName(), r, i)
+                        .isLessThanOrEqualTo(Math.ulp(Math.abs(ref[i])) * 2);
+            }
+            float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, cols);
+            float actual = k.dot(w, off, x, sums, cols);
+            assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, cols)))
+                    .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected)
+                    .isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+}

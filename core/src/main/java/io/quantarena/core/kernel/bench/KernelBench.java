@@ -38,10 +38,10 @@ public final class KernelBench {
             GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
     private int[] threadCounts = {1, 2};
     private long mvBytes = 1024L << 20;
-    private int mmRows = 2048;
+    private int mmRows = 4096;
     private int cols = DEFAULT_COLS;
     private int runs = 5;
-    private long fmaIterations = 20_000_000;
+    private long fmaIterations = 200_000_000;
     private final List<String> skip = new ArrayList<>();
 
     KernelBench(PrintStream out) {
@@ -60,7 +60,7 @@ public final class KernelBench {
 
     /** Options accepted after {@code bench-kernels}. */
     public static final String USAGE = "bench-kernels [--types q4_K,q8_0,...] [--threads 1,2] [--mv-mib 1024]"
-            + " [--mm-rows 2048] [--cols 4096] [--runs 5] [--fma-iters 20000000] [--skip encode,decode,mv,mm]";
+            + " [--mm-rows 4096] [--cols 4096] [--runs 5] [--fma-iters 200000000] [--skip encode,decode,mv,mm]";
 
     /**
      * Runs the benchmark and prints the table to {@code out}.
@@ -291,8 +291,14 @@ public final class KernelBench {
             WeightMatrix w = new WeightMatrix(type, BenchWeights.random(type, rows, cols, arena, 3), rows, cols);
             float[] x = BenchWeights.gaussian(cols, 4);
             float[] y = new float[(int) rows];
-            Timing s = best(() -> kernels.matVec(w, x, y), 3);
-            double bytes = (double) rows * w.rowBytes();
+            // enough calls per timed run (>= 2 GiB) for the CPU-time clock's 10 ms ticks
+            int calls = (int) Math.max(1, (2L << 30) / (rows * w.rowBytes()));
+            Timing s = best(() -> {
+                for (int c = 0; c < calls; c++) {
+                    kernels.matVec(w, x, y);
+                }
+            }, 3);
+            double bytes = (double) rows * w.rowBytes() * calls;
             return new double[]{bytes / s.wallSeconds(), bytes / s.busySeconds(threads)};
         }
     }

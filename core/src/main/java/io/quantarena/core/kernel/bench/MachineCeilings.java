@@ -31,14 +31,22 @@ public final class MachineCeilings {
             MemorySegment buf = arena.allocate(bytes, 64);
             buf.fill((byte) 1); // touch every page before timing
             long part = bytes / threads / 256 * 256;
+            // several passes so that one timed run lasts long enough for the CPU-time clock (10 ms ticks)
+            int passes = (int) Math.max(1, (4L << 30) / Math.max(1, part * threads));
             Timing best = Timing.NONE;
             for (int run = 0; run < runs + 1; run++) {
-                Timing t = timeParallel(threads, id -> streamSum(buf, id * part, part));
+                Timing t = timeParallel(threads, id -> {
+                    float s = 0;
+                    for (int p = 0; p < passes; p++) {
+                        s += streamSum(buf, id * part, part);
+                    }
+                    return s;
+                });
                 if (run > 0) { // the first run warms up the JIT
                     best = best.min(t);
                 }
             }
-            double total = (double) part * threads;
+            double total = (double) part * threads * passes;
             return new double[]{total / best.wallSeconds(), total / best.busySeconds(threads)};
         }
     }

@@ -15,8 +15,9 @@ class BenchKernelsCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .containsPattern("ceiling 1 thread\\(s\\): read bandwidth [0-9.]+ GB/s, FP32 FMA peak [0-9.]+ GFLOP/s")
-                .containsPattern("(?m)^q8_0 +[0-9.]+ +[0-9.]+ \\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$")
-                .containsPattern("(?m)^iq4_xs .*%$");
+                .contains("wall clock", "per busy second")
+                .containsPattern("(?m)^q8_0 +\\| +[0-9.]+ \\| +[0-9.]+ \\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$")
+                .containsPattern("(?m)^iq4_xs +\\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$");
     }
 
     @Test

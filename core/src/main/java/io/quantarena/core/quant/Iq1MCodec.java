@@ -4,7 +4,6 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -16,7 +15,6 @@ import java.util.Arrays;
 public final class Iq1MCodec extends LatticeCodec {
 
     private static final byte[] GRID = LatticeTables.IQ1S_GRID;
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Shift-sign bits of a 16-element sub-block for combination k (bit 3: group 0 negative, bit 7: group 1). */
     private static final int[] SHIFT_BITS = {0x00, 0x80, 0x08, 0x88};
 
@@ -27,7 +25,7 @@ public final class Iq1MCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        long sc = src.get(LE_LONG, p + 48); // four uint16 scale words
+        long sc = src.get(QuantMath.LE_LONG, p + 48); // four uint16 scale words
         int bits = (int) ((sc >>> 12) & 0x000F | (sc >>> 24) & 0x00F0 | (sc >>> 36) & 0x0F00 | (sc >>> 48) & 0xF000);
         float d = QuantMath.fp16ToFloat((short) bits);
         for (int ib = 0; ib < 16; ib++) {
@@ -120,7 +118,7 @@ public final class Iq1MCodec extends LatticeCodec {
             float sumqx = 0;
             float sumq2 = 0;
             for (int ib = 0; ib < 16; ib++) {
-                int l = LatticeQuantMath.scaleNibble(id, scales[ib], 7);
+                int l = QuantMath.oddLevel(id, scales[ib], 7);
                 sc[ib / 4] |= l << (3 * (ib % 4));
                 block[32 + ib] |= (byte) SHIFT_BITS[combos[ib]];
                 int xb = x0 + 16 * ib;

@@ -28,7 +28,7 @@ public final class Iq1SCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
             int qh = src.get(QuantMath.LE_SHORT, p + 34 + 2L * ib) & 0xFFFF;
             float dl = d * (2 * ((qh >>> 12) & 7) + 1);
@@ -85,10 +85,10 @@ public final class Iq1SCodec extends LatticeCodec {
             }
             if (maxScale > 0) {
                 float d = maxScale / 15;
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d * 1.125f));
+                QuantMath.putFp16(block, 0, d * 1.125f);
                 float id = 1 / d;
                 for (int ib = 0; ib < 8; ib++) {
-                    int l = LatticeQuantMath.scaleNibble(id, scales[ib], 7);
+                    int l = QuantMath.oddLevel(id, scales[ib], 7);
                     qh[ib] |= (l | (shifts[ib] == -1 ? 8 : 0)) << 12;
                 }
             }

@@ -30,7 +30,7 @@ public final class Iq2XsCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 16; ib++) {
             int sc = src.get(ValueLayout.JAVA_BYTE, p + 66 + ib / 2) & 0xFF;
             float db = d * (0.5f + ((sc >>> (4 * (ib % 2))) & 0xF)) * 0.25f;
@@ -91,7 +91,7 @@ public final class Iq2XsCodec extends LatticeCodec {
             float sumqx = 0;
             float sumq2 = 0;
             for (int ib = 0; ib < 16; ib++) {
-                int l = LatticeQuantMath.scaleNibble(id, scales[ib], 15);
+                int l = QuantMath.oddLevel(id, scales[ib], 15);
                 block[66 + ib / 2] |= (byte) (l << (4 * (ib % 2)));
                 int xb = x0 + 16 * ib;
                 weights(x, xb, qw, qwOff + 16 * ib, sigma2);
@@ -108,7 +108,7 @@ public final class Iq2XsCodec extends LatticeCodec {
                     }
                 }
             }
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(sumq2 > 0 ? 1.05f * sumqx / sumq2 : d));
+            QuantMath.putFp16(block, 0, sumq2 > 0 ? 1.05f * sumqx / sumq2 : d);
             for (int g = 0; g < 32; g++) {
                 QuantMath.putShortLE(block, 2 + 2 * g, (short) qs[g]);
             }

@@ -29,7 +29,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
             int grids = src.get(QuantMath.LE_INT, p + 2 + 8L * ib);
             int bits = src.get(QuantMath.LE_INT, p + 6 + 8L * ib);
@@ -81,10 +81,10 @@ public final class Iq2XxsCodec extends LatticeCodec {
                 return; // d = 0, all quants 0
             }
             float d = maxScale / 31;
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+            QuantMath.putFp16(block, 0, d);
             float id = 1 / d;
             for (int ib = 0; ib < 8; ib++) {
-                q2[2 * ib + 1] |= LatticeQuantMath.scaleNibble(id, scales[ib], 15) << 28;
+                q2[2 * ib + 1] |= QuantMath.oddLevel(id, scales[ib], 15) << 28;
             }
             for (int i = 0; i < 16; i++) {
                 QuantMath.putIntLE(block, 2 + 4 * i, q2[i]);

@@ -23,7 +23,7 @@ public final class Iq3SCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
             int sc = src.get(ValueLayout.JAVA_BYTE, p + 106 + ib / 2) & 0xFF;
             float db = d * (1 + 2 * ((sc >>> (4 * (ib % 2))) & 0xF));
@@ -75,10 +75,10 @@ public final class Iq3SCodec extends LatticeCodec {
                 return;
             }
             float d = maxScale / 31;
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d * 1.033f));
+            QuantMath.putFp16(block, 0, d * 1.033f);
             float id = 1 / d;
             for (int ib = 0; ib < 8; ib++) {
-                block[106 + ib / 2] |= (byte) (LatticeQuantMath.scaleNibble(id, scales[ib], 15) << (4 * (ib % 2)));
+                block[106 + ib / 2] |= (byte) (QuantMath.oddLevel(id, scales[ib], 15) << (4 * (ib % 2)));
             }
         }
 

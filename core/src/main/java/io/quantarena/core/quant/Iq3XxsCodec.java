@@ -24,7 +24,7 @@ public final class Iq3XxsCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
             int bits = src.get(QuantMath.LE_INT, p + 66 + 4L * ib);
             float db = d * (0.5f + (bits >>> 28)) * 0.5f;
@@ -78,10 +78,10 @@ public final class Iq3XxsCodec extends LatticeCodec {
                 return;
             }
             float d = maxScale / 31;
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d * 1.0125f));
+            QuantMath.putFp16(block, 0, d * 1.0125f);
             float id = 1 / d;
             for (int ib = 0; ib < 8; ib++) {
-                int l = LatticeQuantMath.scaleNibble(id, scales[ib], 15);
+                int l = QuantMath.oddLevel(id, scales[ib], 15);
                 QuantMath.putIntLE(block, 66 + 4 * ib, signsAndScales[ib] | l << 28);
             }
         }

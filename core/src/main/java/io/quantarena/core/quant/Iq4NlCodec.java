@@ -26,7 +26,7 @@ public final class Iq4NlCodec implements QuantCodec {
         int nb = n / QK;
         for (int b = 0; b < nb; b++) {
             long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+            float d = QuantMath.fp16At(src, p);
             int o = dstOffset + b * QK;
             for (int j = 0; j < 16; j++) {
                 int q = src.get(ValueLayout.JAVA_BYTE, p + 2 + j) & 0xFF;
@@ -55,7 +55,7 @@ public final class Iq4NlCodec implements QuantCodec {
                 for (int j = 0; j < QK; j++) {
                     levels[j] = (byte) Iq4NlLevels.bestIndex(id * src[x0 + j]);
                 }
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+                QuantMath.putFp16(block, 0, d);
                 for (int j = 0; j < 16; j++) {
                     block[2 + j] = (byte) (levels[j] | levels[j + 16] << 4);
                 }

@@ -27,7 +27,7 @@ public final class Iq4XsCodec implements QuantCodec {
         int nb = n / QK;
         for (int b = 0; b < nb; b++) {
             long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+            float d = QuantMath.fp16At(src, p);
             int scalesH = src.get(QuantMath.LE_SHORT, p + 2) & 0xFFFF;
             for (int ib = 0; ib < QK / SUB; ib++) {
                 int lowByte = src.get(ValueLayout.JAVA_BYTE, p + 4 + ib / 2) & 0xFF;
@@ -61,7 +61,7 @@ public final class Iq4XsCodec implements QuantCodec {
                 java.util.Arrays.fill(block, (byte) 0);
                 float d = -maxScale / 32;
                 float id = d != 0 ? 1 / d : 0;
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+                QuantMath.putFp16(block, 0, d);
                 int scalesH = 0;
                 for (int ib = 0; ib < QK / SUB; ib++) {
                     int l = Math.max(-32, Math.min(31, QuantMath.nearestIntOfProduct(id, scales[ib])));

@@ -4,27 +4,17 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Common frame of the ik non-linear codecs: row-length checks, the row loop with QHelper weight
- * sanitizing (spec/quant-types.md §2.1, §10) and little-endian field access. A subclass encodes
- * and decodes one row; its per-call scratch space comes from {@link #newScratch(int)} so that a
- * codec instance is stateless and can be used from several threads.
+ * sanitizing (spec/quant-types.md §2.1, §10). A subclass encodes and decodes one row; its
+ * per-call scratch space comes from {@link #newScratch(int)} so that a codec instance is
+ * stateless and can be used from several threads.
  *
  * @param <S> the subclass's scratch space
  */
 abstract class IqkCodec<S> implements QuantCodec {
-
-    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    private static final VarHandle SHORT_AT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle FLOAT_AT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Super-block size of every ik type. */
     static final int QK = 256;
@@ -90,24 +80,4 @@ abstract class IqkCodec<S> implements QuantCodec {
 
     /** Decodes one row of {@code nb} super-blocks starting at its row meta. */
     abstract void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff);
-
-    static void putShort(byte[] b, int off, short v) {
-        SHORT_AT.set(b, off, v);
-    }
-
-    static void putFp16(byte[] b, int off, float v) {
-        SHORT_AT.set(b, off, IqkQuantMath.floatToFp16(v));
-    }
-
-    static void putFloat(byte[] b, int off, float v) {
-        FLOAT_AT.set(b, off, v);
-    }
-
-    static float fp16At(MemorySegment s, long off) {
-        return IqkQuantMath.fp16ToFloat(s.get(SHORT_LE, off));
-    }
-
-    static int u8(MemorySegment s, long off) {
-        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
-    }
 }

@@ -14,33 +14,6 @@ final class IqkQuantMath {
     private IqkQuantMath() {
     }
 
-    static float fp16ToFloat(short h) {
-        return Float.float16ToFloat(h);
-    }
-
-    /** IEEE round-to-nearest-even; NaN becomes 0x7E00 as in ggml. */
-    static short floatToFp16(float f) {
-        return Float.isNaN(f) ? (short) 0x7E00 : Float.floatToFloat16(f);
-    }
-
-    /** ggml's {@code nearest_int}: round half to even. */
-    static int nearestInt(float x) {
-        return (int) Math.rint(x);
-    }
-
-    static int clamp(int v, int lo, int hi) {
-        return Math.min(Math.max(v, lo), hi);
-    }
-
-    /** Σ x² over {@code n} values as a plain ordered float sum (products rounded, §1.1). */
-    static float sumOfSquares(float[] x, int off, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) {
-            s += x[off + i] * x[off + i];
-        }
-        return s;
-    }
-
     /**
      * The per-row weight sanitizing of ik's QHelper (§2.1): copies the imatrix to {@code out} and
      * replaces every block of {@code blockSize} weights by 1e-9 when Σqw², Σx² or Σqw·|x| of the
@@ -138,7 +111,7 @@ final class IqkQuantMath {
     }
 
     private static int qxLevel(float iscale, float x, int nmax) {
-        return clamp(nearestInt(iscale * x), -nmax, nmax - 1);
+        return QuantMath.clamp(QuantMath.nearestInt(iscale * x), -nmax, nmax - 1);
     }
 
     /** Rejects row lengths that are not whole 256-element super-blocks. */

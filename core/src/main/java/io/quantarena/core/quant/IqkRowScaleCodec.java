@@ -2,6 +2,11 @@ package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
 
+import static io.quantarena.core.quant.QuantMath.clamp;
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.putFloatLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+
 /**
  * Encoder frame of IQ4_KS and IQ5_KS (spec/quant-types.md §9.7, §9.8): float32 row scale, then per
  * 256 block eight scale bytes (bit 0 = shifted levels, ls = (byte &amp; 254) − 127, odd) of the
@@ -54,7 +59,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
         float amaxScale = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
                 IqkWeights.compute(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
@@ -68,7 +73,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
         }
         float d = amaxScale / 127;
         if (d == 0) {
-            putFloat(out, 0, 0f);
+            putFloatLE(out, 0, 0f);
             return;
         }
         float id = 1 / d;
@@ -76,11 +81,10 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
         float sumq2 = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
-                int l = 2 * IqkQuantMath.clamp(
-                        IqkQuantMath.nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127);
+                int l = 2 * clamp(nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127);
                 out[blk + ib] |= (byte) l;
                 l -= 127;
                 NonLinearLevels v = levels[out[blk + ib] & 1];
@@ -114,6 +118,6 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
                 }
             }
         }
-        putFloat(out, 0, sumq2 > 0 ? sumqx / sumq2 : d);
+        putFloatLE(out, 0, sumq2 > 0 ? sumqx / sumq2 : d);
     }
 }

@@ -186,7 +186,7 @@ final class LatticeGrid {
     int searchGroup(float id, float scale, float[] xval, float[] waux, int off, int maxCode, int[] codes) {
         int u = 0;
         for (int i = 0; i < dim; i++) {
-            int c = LatticeQuantMath.latticeCode(id, xval[off + i], maxCode);
+            int c = QuantMath.oddLevel(id, xval[off + i], maxCode);
             codes[off + i] = c;
             u |= c << (bits * i);
         }

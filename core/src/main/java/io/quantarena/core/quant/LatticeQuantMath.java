@@ -60,18 +60,6 @@ final class LatticeQuantMath {
         return m;
     }
 
-    /** Lattice code of a scaled magnitude: clamp(nearest_int(0.5·(id·v − 1)), 0, maxCode). */
-    static int latticeCode(float id, float v, int maxCode) {
-        int l = QuantMath.nearestInt(0.5f * (id * v - 1));
-        return Math.max(0, Math.min(maxCode, l));
-    }
-
-    /** Stored scale of a sub-block: clamp(nearest_int(0.5·(id·scale − 1)), 0, max). */
-    static int scaleNibble(float id, float scale, int max) {
-        int l = QuantMath.nearestInt(0.5f * (id * scale - 1));
-        return Math.max(0, Math.min(max, l));
-    }
-
     /**
      * The least-squares terms of lattice codes (§2.9): fit[0] = Σ w·xval·q, fit[1] = Σ w·q² over
      * n elements with lattice values q = 2c+1, summed in index order.

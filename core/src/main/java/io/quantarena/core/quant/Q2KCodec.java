@@ -20,8 +20,8 @@ final class Q2KCodec extends SuperBlockCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, 80);
-        float dmin = fp16At(b, 82);
+        float d = QuantMath.fp16At(b, 80);
+        float dmin = QuantMath.fp16At(b, 82);
         for (int k = 0; k < 16; k++) {
             int sc = b[k] & 0xFF;
             float dl = d * (sc & 15);
@@ -168,7 +168,7 @@ final class Q2KCodec extends SuperBlockCodec {
             }
         }
         pack2BitLevels(levels, out, 16);
-        QuantMath.putShortLE(out, 80, QuantMath.floatToFp16(dm));
-        QuantMath.putShortLE(out, 82, QuantMath.floatToFp16(mm));
+        QuantMath.putFp16(out, 80, dm);
+        QuantMath.putFp16(out, 82, mm);
     }
 }

@@ -29,7 +29,7 @@ final class Q3KCodec extends SuperBlockCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, D);
+        float d = QuantMath.fp16At(b, D);
         for (int k = 0; k < 16; k++) {
             float dl = d * (scaleCode(b, k) - 32);
             for (int i = 0; i < 16; i++) {

@@ -26,7 +26,7 @@ public final class Q4_0Codec implements QuantCodec {
         int nb = n / QK;
         for (int b = 0; b < nb; b++) {
             long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+            float d = QuantMath.fp16At(src, p);
             int o = dstOffset + b * QK;
             for (int j = 0; j < 16; j++) {
                 int q = src.get(ValueLayout.JAVA_BYTE, p + 2 + j) & 0xFF;
@@ -56,7 +56,7 @@ public final class Q4_0Codec implements QuantCodec {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
                     d = KQuantMath.makeQxQuants(QK, 8, src, x0, levels, 0, w, 0);
                 }
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+                QuantMath.putFp16(block, 0, d);
                 for (int j = 0; j < 16; j++) {
                     block[2 + j] = (byte) (levels[j] | levels[j + 16] << 4);
                 }

@@ -26,8 +26,8 @@ public final class Q4_1Codec implements QuantCodec {
         int nb = n / QK;
         for (int b = 0; b < nb; b++) {
             long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
-            float m = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p + 2));
+            float d = QuantMath.fp16At(src, p);
+            float m = QuantMath.fp16At(src, p + 2);
             int o = dstOffset + b * QK;
             for (int j = 0; j < 16; j++) {
                 int q = src.get(ValueLayout.JAVA_BYTE, p + 4 + j) & 0xFF;
@@ -58,8 +58,8 @@ public final class Q4_1Codec implements QuantCodec {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
                     float d = KQuantMath.makeQkx3Quants(QK, 15, src, x0, w, 0, levels, 0, negMin, 0, aux,
                             -0.9f, 0.05f, 36);
-                    QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
-                    QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(-negMin[0]));
+                    QuantMath.putFp16(block, 0, d);
+                    QuantMath.putFp16(block, 2, -negMin[0]);
                 }
                 for (int j = 0; j < 16; j++) {
                     block[4 + j] = (byte) (levels[j] | levels[j + 16] << 4);

@@ -26,7 +26,7 @@ public final class Q5_0Codec implements QuantCodec {
         int nb = n / QK;
         for (int b = 0; b < nb; b++) {
             long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+            float d = QuantMath.fp16At(src, p);
             int qh = src.get(QuantMath.LE_INT, p + 2);
             int o = dstOffset + b * QK;
             for (int j = 0; j < 16; j++) {
@@ -59,7 +59,7 @@ public final class Q5_0Codec implements QuantCodec {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
                     d = KQuantMath.makeQxQuants(QK, 16, src, x0, levels, 0, w, 0);
                 }
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+                QuantMath.putFp16(block, 0, d);
                 int qh = 0;
                 for (int j = 0; j < 16; j++) {
                     int lo = levels[j];

@@ -21,7 +21,7 @@ final class Q6KCodec extends SuperBlockCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, D);
+        float d = QuantMath.fp16At(b, D);
         for (int h = 0; h < 2; h++) {
             int ql = QL + 64 * h;
             int qh = QH + 32 * h;

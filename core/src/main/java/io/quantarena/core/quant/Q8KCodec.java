@@ -106,7 +106,7 @@ public final class Q8KCodec implements QuantCodec {
             total += s;
             QuantMath.putShortLE(block, OFF_BSUMS + 2 * g, (short) s);
         }
-        QuantMath.putIntLE(block, 0, Float.floatToRawIntBits(d));
-        QuantMath.putIntLE(block, OFF_SUM, Float.floatToRawIntBits(d * total));
+        QuantMath.putFloatLE(block, 0, d);
+        QuantMath.putFloatLE(block, OFF_SUM, d * total);
     }
 }

@@ -22,7 +22,7 @@ public final class Q8_0Codec implements QuantCodec {
         int nb = n / QK;
         for (int b = 0; b < nb; b++) {
             long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+            float d = QuantMath.fp16At(src, p);
             int o = dstOffset + b * QK;
             for (int j = 0; j < QK; j++) {
                 dst[o + j] = src.get(ValueLayout.JAVA_BYTE, p + 2 + j) * d;
@@ -42,7 +42,7 @@ public final class Q8_0Codec implements QuantCodec {
             float amax = QuantMath.maxAbs(src, x0, QK);
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+            QuantMath.putFp16(block, 0, d);
             for (int j = 0; j < QK; j++) {
                 block[2 + j] = (byte) QuantMath.roundHalfAwayFromZero(src[x0 + j] * id);
             }

@@ -120,9 +120,4 @@ abstract sealed class SuperBlockCodec implements QuantCodec
             }
         }
     }
-
-    /** Little-endian fp16 at {@code b[o]} as float. */
-    static float fp16At(byte[] b, int o) {
-        return QuantMath.fp16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
-    }
 }

@@ -113,13 +113,4 @@ final class IqkQuantMath {
     private static int qxLevel(float iscale, float x, int nmax) {
         return QuantMath.clamp(QuantMath.nearestInt(iscale * x), -nmax, nmax - 1);
     }
-
-    /** Rejects row lengths that are not whole 256-element super-blocks. */
-    static int superBlocks(int nPerRow, String typeName) {
-        if (nPerRow <= 0 || nPerRow % 256 != 0) {
-            throw new IllegalArgumentException("row length " + nPerRow + " is not a positive multiple of 256, "
-                    + "the super-block size of " + typeName);
-        }
-        return nPerRow / 256;
-    }
 }

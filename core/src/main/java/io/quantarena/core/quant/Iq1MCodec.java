@@ -143,11 +143,7 @@ public final class Iq1MCodec extends LatticeCodec {
         }
 
         private void weights(float[] x, int xb, float[] qw, int qwOff, float sigma2) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 16);
-            } else {
-                QuantMath.squareWeights(x, xb, w, 16);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, false, w, 0, 16);
         }
 
         /**

@@ -72,7 +72,7 @@ public final class Iq1SCodec extends LatticeCodec {
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 int xb = x0 + 32 * ib;
-                QuantMath.sigmaWeights(x, xb, qw, qwOff + 32 * ib, sigma2, false, w, 32); // qw: required, never null
+                QuantMath.sigmaWeights(x, xb, qw, qwOff + 32 * ib, sigma2, false, w, 0, 32); // qw: required, never null
                 float scale = subBlock(x, xb);
                 scales[ib] = scale;
                 shifts[ib] = shift;

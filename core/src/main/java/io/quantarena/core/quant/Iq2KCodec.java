@@ -47,7 +47,7 @@ final class Iq2KCodec extends IqkCodec<Iq2KCodec.Scratch> {
     private static void encodeBlock(float[] x, int xb, float[] qw, int wb, byte[] out, int blk, Scratch s) {
         float sigma2 = 1.5f * sumOfSquares(x, xb, QK) / QK;
         float[] w = s.w;
-        IqkWeights.compute(x, xb, qw, wb, sigma2, true, false, w, QK);
+        QuantMath.importanceWeights(x, xb, qw, wb, sigma2, false, true, w, 0, QK);
         int extra = 0;
         boolean allZero = true;
         for (int ib = 0; ib < 16; ib++) {

@@ -58,7 +58,7 @@ final class Iq2KsCodec extends IqkCodec<Iq2KsCodec.Scratch> {
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
             float sigma2 = 1.5f * sumOfSquares(x, xb, QK) / QK;
-            IqkWeights.compute(x, xb, qw, ibl * QK, sigma2, true, false, w, QK, ibl * QK);
+            QuantMath.importanceWeights(x, xb, qw, ibl * QK, sigma2, false, true, w, ibl * QK, QK);
         }
         for (int k = 0; k < nsub; k++) {
             float sw = 0;

@@ -85,11 +85,7 @@ public final class Iq2SCodec extends LatticeCodec {
 
         /** One 16-element sub-block (two groups of 8): writes indices and signs, returns its scale. */
         private float subBlock(float[] x, int xb, float[] qw, int qwOff, float sigma2, int ib, byte[] block) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 16);
-            } else {
-                LatticeQuantMath.offsetSquareWeights(x, xb, 0.25f * sigma2, w, 16);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, true, w, 0, 16);
             LatticeQuantMath.sqrt(w, waux, 16);
             for (int k = 0; k < 2; k++) {
                 signs[k] = LatticeQuantMath.plainSigns(x, xb + 8 * k, xval, 8 * k);

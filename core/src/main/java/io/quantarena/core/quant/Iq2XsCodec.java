@@ -115,11 +115,7 @@ public final class Iq2XsCodec extends LatticeCodec {
         }
 
         private void weights(float[] x, int xb, float[] qw, int qwOff, float sigma2) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 16);
-            } else {
-                LatticeQuantMath.offsetSquareWeights(x, xb, 0.25f * sigma2, w, 16);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, true, w, 0, 16);
         }
 
         /** One 16-element sub-block (two groups of 8): fills qs[2ib], qs[2ib+1] and returns its scale. */

@@ -93,11 +93,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
 
         /** One 32-element sub-block: fills q2[2ib], q2[2ib+1] (without the scale) and returns its scale. */
         private float subBlock(float[] x, int xb, float[] qw, int qwOff, float sigma2, int ib) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 32);
-            } else {
-                LatticeQuantMath.offsetSquareWeights(x, xb, 0.25f * sigma2, w, 32);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, true, w, 0, 32);
             LatticeQuantMath.sqrt(w, waux, 32);
             for (int k = 0; k < 4; k++) {
                 signs[k] = LatticeQuantMath.paritySigns(x, xb + 8 * k, w, 8 * k, xval, 8 * k);

@@ -72,7 +72,7 @@ final class Iq3KsCodec extends IqkCodec<Iq3KsCodec.Scratch> {
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
             float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
-            IqkWeights.compute(x, xb, qw, ibl * QK, sigma2, false, false, w, QK, ibl * QK);
+            QuantMath.importanceWeights(x, xb, qw, ibl * QK, sigma2, false, false, w, ibl * QK, QK);
         }
         for (int k = 0; k < nsub; k++) {
             s.search.search(x, xOff + 32 * k, w, 32 * k, 32);

@@ -84,11 +84,7 @@ public final class Iq3SCodec extends LatticeCodec {
 
         /** One 32-element sub-block: writes its indices and signs, returns its scale. */
         private float subBlock(float[] x, int xb, float[] qw, int qwOff, float sigma2, int ib, byte[] block) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 32);
-            } else {
-                QuantMath.squareWeights(x, xb, w, 32);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, false, w, 0, 32);
             LatticeQuantMath.sqrt(w, waux, 32);
             for (int k = 0; k < 4; k++) {
                 signs[k] = LatticeQuantMath.plainSigns(x, xb + 8 * k, xval, 8 * k);

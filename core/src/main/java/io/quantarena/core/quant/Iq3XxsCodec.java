@@ -89,11 +89,7 @@ public final class Iq3XxsCodec extends LatticeCodec {
         /** One 32-element sub-block: writes its 8 grid indices, remembers its signs and returns its scale. */
         private float subBlock(float[] x, int xb, float[] qw, int qwOff, float sigma2, int ib, byte[] block) {
             signsAndScales[ib] = 0;
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 32);
-            } else {
-                QuantMath.squareWeights(x, xb, w, 32);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, false, w, 0, 32);
             LatticeQuantMath.sqrt(w, waux, 32);
             for (int k = 0; k < 4; k++) {
                 signs[k] = LatticeQuantMath.paritySigns(x, xb + 8 * k, w, 8 * k, xval, 8 * k);

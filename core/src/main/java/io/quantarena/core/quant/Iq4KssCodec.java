@@ -68,7 +68,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
             float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             for (int ib = 0; ib < 8; ib++) {
                 int xs = xb + 32 * ib;
-                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 32);
+                QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 0, 32);
                 float sc = searchScale(x, xs, s, normal, shifted);
                 s.scales[ibl * 8 + ib] = sc;
                 amaxScale = Math.max(amaxScale, Math.abs(sc));
@@ -86,7 +86,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
             float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             for (int ib = 0; ib < 8; ib++) {
                 int xs = xb + 32 * ib;
-                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 32);
+                QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 0, 32);
                 int l = 2 * clamp(nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127) - 127;
                 float dl = d * l;
                 float idl = 1 / dl;

@@ -28,11 +28,7 @@ final class Iq4NlSearch {
         float amaxScale = 0;
         for (int ib = 0; ib < s / SUB; ib++) {
             int x0 = xOff + ib * SUB;
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, x0, qw, qwOff + ib * SUB, sigma2, true, w, SUB);
-            } else {
-                QuantMath.squareWeights(x, x0, w, SUB);
-            }
+            QuantMath.importanceWeights(x, x0, qw, qwOff + ib * SUB, sigma2, true, false, w, 0, SUB);
             float d = searchScale(x, x0);
             scales[ib] = d;
             float ad = Math.abs(d);

@@ -62,7 +62,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
             float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
-                IqkWeights.compute(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
+                QuantMath.importanceWeights(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, fusedWeights, false, s.w, 0, 32);
                 s.search.search(x, xb + 32 * ib, s.w, 0, 32);
                 if (s.search.isShifted) {
                     out[blk + ib] = 1;
@@ -91,7 +91,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
                 float dl = d * l;
                 float idl = dl != 0 ? 1 / dl : 0;
                 int xs = xb + 32 * ib;
-                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
+                QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, fusedWeights, false, s.w, 0, 32);
                 float[] w = s.w;
                 if (pairedSums) {
                     for (int j = 0; j < 16; j++) {

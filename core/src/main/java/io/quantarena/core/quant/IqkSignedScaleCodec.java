@@ -80,7 +80,7 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
     private void encodeBlock(float[] x, int xb, float[] qw, int wb, byte[] out, int blk, Scratch s) {
         float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
         float[] w = s.w;
-        IqkWeights.compute(x, xb, qw, wb, sigma2, quarterSigmaDefault, false, w, QK);
+        QuantMath.importanceWeights(x, xb, qw, wb, sigma2, false, quarterSigmaDefault, w, 0, QK);
         float maxScale = 0;
         float amaxScale = 0;
         int extra = 0;

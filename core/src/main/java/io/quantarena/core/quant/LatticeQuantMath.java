@@ -2,8 +2,7 @@ package io.quantarena.core.quant;
 
 /**
  * Scalar steps shared by the lattice quantizers (spec/quant-types.md §8): sign extraction,
- * lattice codes of scaled magnitudes, {@code make_qp_quants} (§2.7), the weights of §4 and the
- * sorted prefix sums of the exhaustive searches.
+ * {@code make_qp_quants} (§2.7) and the sorted prefix sums of the exhaustive searches.
  *
  * <p>Arithmetic is plain float in the order the spec writes it, except where a comment names
  * a fused multiply-add that the reference vectors measurably require (§1.1).
@@ -74,14 +73,6 @@ final class LatticeQuantMath {
         }
         fit[0] = sumqx;
         fit[1] = sumq2;
-    }
-
-    /** Default weights w = c + x² (c = 0.25σ² for the IQ2 types). */
-    static void offsetSquareWeights(float[] x, int xOff, float c, float[] w, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[xOff + i];
-            w[i] = c + v * v;
-        }
     }
 
     /** Square roots of n weights (the neighbour searches weigh by √w). */

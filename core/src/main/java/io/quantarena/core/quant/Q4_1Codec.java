@@ -55,7 +55,7 @@ public final class Q4_1Codec implements QuantCodec {
                 if (imatrix == null) {
                     LegacyReferenceQuantizer.withMin(src, x0, QK, 15, true, block, levels);
                 } else {
-                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
+                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, 0, QK);
                     float d = KQuantMath.makeQkx3Quants(QK, 15, src, x0, w, 0, levels, 0, negMin, 0, aux,
                             -0.9f, 0.05f, 36);
                     QuantMath.putFp16(block, 0, d);

@@ -56,7 +56,7 @@ public final class Q5_0Codec implements QuantCodec {
                 if (imatrix == null) {
                     d = LegacyReferenceQuantizer.symmetric(src, x0, QK, 16, levels);
                 } else {
-                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
+                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, 0, QK);
                     d = KQuantMath.makeQxQuants(QK, 16, src, x0, levels, 0, w, 0);
                 }
                 QuantMath.putFp16(block, 0, d);

@@ -58,7 +58,7 @@ public final class Q5_1Codec implements QuantCodec {
                 if (imatrix == null) {
                     LegacyReferenceQuantizer.withMin(src, x0, QK, 31, false, block, levels);
                 } else {
-                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
+                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, 0, QK);
                     float d = KQuantMath.makeQkx3Quants(QK, 31, src, x0, w, 0, levels, 0, negMin, 0, aux,
                             -0.9f, 0.05f, 36);
                     QuantMath.putFp16(block, 0, d);

@@ -69,7 +69,7 @@ public final class Q6_0Codec implements QuantCodec {
                 if (imatrix == null) {
                     d = KQuantMath.makeQxQuants(QK, 32, src, x0, levels, 0, null, 0);
                 } else {
-                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
+                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, 0, QK);
                     d = KQuantMath.makeQxQuants(QK, 32, src, x0, levels, 0, w, 0);
                 }
                 QuantMath.putFp16(block, 0, d);

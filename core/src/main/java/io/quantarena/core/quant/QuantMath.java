@@ -117,16 +117,35 @@ public final class QuantMath {
     }
 
     /**
-     * Importance weights {@code w = qw·√(σ² + x²)} (spec §2.1). {@code fusedSquare} selects the
-     * reference binary's {@code √fma(x, x, σ²)} (IQ4_NL/IQ4_XS, the K-quants' recipe R2) instead
-     * of a rounded square (what the legacy Q4_0…Q6_0 imatrix paths match the reference data with).
+     * Importance weights {@code w = qw·√(σ² + x²)} (spec §2.1) into {@code w[wOff … wOff+n)}.
+     * {@code fusedSquare} selects the reference binary's {@code √fma(x, x, σ²)} (IQ4_NL/IQ4_XS,
+     * IQ4_KS, the K-quants' recipe R2) instead of a rounded square (what the legacy Q4_0…Q6_0
+     * imatrix paths and the other i-quants match the reference data with).
      */
     public static void sigmaWeights(float[] x, int xOff, float[] qw, int qwOff, float sigma2, boolean fusedSquare,
-                                    float[] w, int n) {
+                                    float[] w, int wOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float s = fusedSquare ? Math.fma(v, v, sigma2) : sigma2 + v * v;
-            w[i] = qw[qwOff + i] * (float) Math.sqrt(s);
+            w[wOff + i] = qw[qwOff + i] * (float) Math.sqrt(s);
+        }
+    }
+
+    /**
+     * The per-element weights of spec §4 into {@code w[wOff … wOff+n)}: with an imatrix
+     * ({@code qw} not null) {@link #sigmaWeights}; without one x², or ¼σ² + x² where
+     * {@code quarterSigmaDefault} (IQ2_XXS, IQ2_XS, IQ2_S, IQ2_K, IQ2_KS, IQ3_K, IQ5_K, IQ6_K).
+     */
+    static void importanceWeights(float[] x, int xOff, float[] qw, int qwOff, float sigma2, boolean fusedSquare,
+                                  boolean quarterSigmaDefault, float[] w, int wOff, int n) {
+        if (qw != null) {
+            sigmaWeights(x, xOff, qw, qwOff, sigma2, fusedSquare, w, wOff, n);
+            return;
+        }
+        float quarter = 0.25f * sigma2;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            w[wOff + i] = quarterSigmaDefault ? quarter + v * v : v * v;
         }
     }
 

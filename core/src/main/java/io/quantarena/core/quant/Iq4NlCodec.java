@@ -13,7 +13,7 @@ public final class Iq4NlCodec implements QuantCodec {
 
     private static final int QK = 32;
     private static final int BLOCK_BYTES = 18;
-    private static final int[] V = Iq4NlLevels.VALUES;
+    private static final NonLinearLevels V = IqkLevels.IQ4NL;
 
     @Override
     public GgmlType type() {
@@ -30,8 +30,8 @@ public final class Iq4NlCodec implements QuantCodec {
             int o = dstOffset + b * QK;
             for (int j = 0; j < 16; j++) {
                 int q = src.get(ValueLayout.JAVA_BYTE, p + 2 + j) & 0xFF;
-                dst[o + j] = d * V[q & 0x0F];
-                dst[o + j + 16] = d * V[q >>> 4];
+                dst[o + j] = d * V.level(q & 0x0F);
+                dst[o + j + 16] = d * V.level(q >>> 4);
             }
         }
     }
@@ -53,7 +53,7 @@ public final class Iq4NlCodec implements QuantCodec {
                 float d = scale[0];
                 float id = d != 0 ? 1 / d : 0;
                 for (int j = 0; j < QK; j++) {
-                    levels[j] = (byte) Iq4NlLevels.bestIndex(id * src[x0 + j]);
+                    levels[j] = (byte) V.nearest(id * src[x0 + j]);
                 }
                 QuantMath.putFp16(block, 0, d);
                 for (int j = 0; j < 16; j++) {

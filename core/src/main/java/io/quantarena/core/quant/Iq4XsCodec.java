@@ -14,7 +14,7 @@ public final class Iq4XsCodec implements QuantCodec {
     private static final int QK = 256;
     private static final int SUB = 32;
     private static final int BLOCK_BYTES = 136;
-    private static final int[] V = Iq4NlLevels.VALUES;
+    private static final NonLinearLevels V = IqkLevels.IQ4NL;
 
     @Override
     public GgmlType type() {
@@ -37,8 +37,8 @@ public final class Iq4XsCodec implements QuantCodec {
                 long qs = p + 8 + 16L * ib;
                 for (int j = 0; j < 16; j++) {
                     int q = src.get(ValueLayout.JAVA_BYTE, qs + j) & 0xFF;
-                    dst[o + j] = dl * V[q & 0x0F];
-                    dst[o + j + 16] = dl * V[q >>> 4];
+                    dst[o + j] = dl * V.level(q & 0x0F);
+                    dst[o + j + 16] = dl * V.level(q >>> 4);
                 }
             }
         }
@@ -72,7 +72,7 @@ public final class Iq4XsCodec implements QuantCodec {
                     float idl = dl != 0 ? 1 / dl : 0;
                     int xs = x0 + ib * SUB;
                     for (int j = 0; j < SUB; j++) {
-                        levels[j] = (byte) Iq4NlLevels.bestIndex(idl * src[xs + j]);
+                        levels[j] = (byte) V.nearest(idl * src[xs + j]);
                     }
                     for (int j = 0; j < 16; j++) {
                         block[8 + 16 * ib + j] = (byte) (levels[j] | levels[j + 16] << 4);

@@ -44,15 +44,14 @@ class IqkReferenceQuantFileTest {
                 for (int r = 0; r < rows; r++) {
                     codec.dequantizeRow(data, r * rowBytes, decoded, r * n, n);
                 }
-                double relative = QuantReferenceData.rmse(decoded, src) / rms(src);
+                double relative = CodecRoundTrip.rmse(decoded, src) / CodecRoundTrip.rms(src);
                 assertThat(relative).as("%s (%s) relative RMSE of the reference quant", t.name(), type)
                         .isLessThan(MAX_RELATIVE_RMSE.get(type));
 
                 if (t.name().startsWith("blk.0.")) {
-                    byte[] ours = new byte[(int) rowBytes * rows];
-                    codec.quantize(src, 0, rows, n, null, MemorySegment.ofArray(ours), 0);
-                    double oursRelative = QuantReferenceData.rmse(IqkReferenceTest.decodeAll(codec, ours, rows, n), src)
-                            / rms(src);
+                    byte[] ours = CodecRoundTrip.encode(codec, src, 0, rows, n, null);
+                    double oursRelative = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, ours, rows, n), src)
+                            / CodecRoundTrip.rms(src);
                     assertThat(oursRelative).as("%s (%s) relative RMSE of our quantization", t.name(), type)
                             .isBetween(relative * 0.9, relative * 1.1);
                 }
@@ -71,13 +70,5 @@ class IqkReferenceQuantFileTest {
             out[i] = QuantMath.bf16ToFloat(data.get(QuantMath.LE_SHORT, 2L * i));
         }
         return out;
-    }
-
-    private static double rms(float[] x) {
-        double s = 0;
-        for (float v : x) {
-            s += (double) v * v;
-        }
-        return Math.sqrt(s / x.length);
     }
 }

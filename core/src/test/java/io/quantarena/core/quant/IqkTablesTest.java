@@ -1,6 +1,5 @@
 package io.quantarena.core.quant;
 
-import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,8 +29,8 @@ class IqkTablesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("tables")
     void compiledTableEqualsSpecFile(String name, byte[] compiled) {
-        int[] expected = specValues(name);
-        int[] actual = new int[compiled.length];
+        long[] expected = SpecTableFile.values(name + ".txt");
+        long[] actual = new long[compiled.length];
         boolean unsigned = name.equals("iq6nl_index");
         for (int i = 0; i < compiled.length; i++) {
             actual[i] = unsigned ? compiled[i] & 0xFF : compiled[i];
@@ -43,16 +42,7 @@ class IqkTablesTest {
     @Test
     void iq4nlLevelsAreKvaluesIq4nl() {
         NonLinearLevels v = IqkLevels.IQ4NL;
-        int[] actual = IntStream.range(0, v.size()).map(v::level).toArray();
-        assertThat(actual).as("kvalues_iq4nl").containsExactly(specValues("kvalues_iq4nl"));
-    }
-
-    private static int[] specValues(String name) {
-        return SharedAssets.text("spec/tables/" + name + ".txt").lines()
-                .skip(1) // the "# source: ..." header
-                .map(String::strip)
-                .filter(l -> !l.isEmpty())
-                .mapToInt(l -> Integer.decode(l))
-                .toArray();
+        long[] actual = IntStream.range(0, v.size()).mapToLong(v::level).toArray();
+        assertThat(actual).as("kvalues_iq4nl").containsExactly(SpecTableFile.values("kvalues_iq4nl.txt"));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * group, and four uint16 holding 3-bit scales of the 16-element sub-blocks plus, in their top
  * nibbles, the fp16 super-block scale; y = d·(2s+1)·(g + δ), δ = ±0.125, g ∈ {−1, 0, 1}.
  */
-public final class Iq1MCodec extends LatticeCodec {
+public final class Iq1MCodec extends BlockCodec {
 
     private static final byte[] GRID = LatticeTables.IQ1S_GRID;
     /** Shift-sign bits of a 16-element sub-block for combination k (bit 3: group 0 negative, bit 7: group 1). */
@@ -63,7 +63,7 @@ public final class Iq1MCodec extends LatticeCodec {
         private final float[][] sumx = new float[2][17];
         private final float[][] sumw = new float[2][17];
         private final float[] parts = new float[12];
-        private final int[] codes = new int[QK];
+        private final int[] codes = new int[QK_K];
         private final float[] scales = new float[16];
         private final int[] combos = new int[16];
         private final int[] sc = new int[4];

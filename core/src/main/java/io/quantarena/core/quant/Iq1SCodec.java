@@ -12,7 +12,7 @@ import java.util.Arrays;
  * index bits, a 3-bit scale s and the sign of the shift δ = ±0.125; y = d·(2s+1)·(g + δ) with
  * g ∈ {−1, 0, 1}. The reference refuses to quantize it without an importance matrix.
  */
-public final class Iq1SCodec extends LatticeCodec {
+public final class Iq1SCodec extends BlockCodec {
 
     private static final byte[] GRID = LatticeTables.IQ1S_GRID;
 
@@ -68,7 +68,7 @@ public final class Iq1SCodec extends LatticeCodec {
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(qh, 0);
-            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 int xb = x0 + 32 * ib;

@@ -6,12 +6,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
+
 /**
  * IQ2_S (id 22), 256 elements in 82 bytes (spec/quant-types.md §8.4): fp16 d, low bytes of the
  * 10-bit grid indices (one per group of 8), an 8-bit sign mask per group, the 2 high index bits
  * of every group, and 4-bit scales of the 16-element sub-blocks; y = d·(0.5+s)·0.25·grid·sign.
  */
-public final class Iq2SCodec extends LatticeCodec {
+public final class Iq2SCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 3;
     private static final byte[] GRID = LatticeTables.IQ2S_GRID;
@@ -64,7 +66,7 @@ public final class Iq2SCodec extends LatticeCodec {
 
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
-            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 16; ib++) {
                 float scale = subBlock(x, x0 + 16 * ib, qw, qwOff + 16 * ib, sigma2, ib, block);

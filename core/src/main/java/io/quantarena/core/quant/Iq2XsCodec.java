@@ -6,13 +6,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
+
 /**
  * IQ2_XS (id 17), 256 elements in 74 bytes (spec/quant-types.md §8.3): fp16 d, 32 uint16 (9-bit
  * grid index and 7-bit even-parity sign index per group of 8), and eight bytes of 4-bit scales
  * of the 16-element sub-blocks; y = d·(0.5+s)·0.25·grid·sign. The reference refuses to
  * quantize it without an importance matrix.
  */
-public final class Iq2XsCodec extends LatticeCodec {
+public final class Iq2XsCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 3;
     private static final byte[] GRID = LatticeTables.IQ2XS_GRID;
@@ -75,7 +77,7 @@ public final class Iq2XsCodec extends LatticeCodec {
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(qs, 0);
-            float sigma2 = QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 16; ib++) {
                 float scale = subBlock(x, x0 + 16 * ib, qw, qwOff + 16 * ib, sigma2, ib);

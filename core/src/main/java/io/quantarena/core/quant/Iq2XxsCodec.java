@@ -5,13 +5,15 @@ import io.quantarena.core.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
+
 /**
  * IQ2_XXS (id 16), 256 elements in 66 bytes (spec/quant-types.md §8.2): fp16 d, then per
  * 32-element sub-block a uint32 of four grid indices (one per group of 8) and a uint32 of four
  * 7-bit even-parity sign indices plus a 4-bit scale s; y = d·(0.5+s)·0.25·grid·sign.
  * The reference refuses to quantize it without an importance matrix.
  */
-public final class Iq2XxsCodec extends LatticeCodec {
+public final class Iq2XxsCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 3;
     private static final byte[] GRID = LatticeTables.IQ2XXS_GRID;
@@ -70,7 +72,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(q2, 0);
-            float sigma2 = QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 float scale = subBlock(x, x0 + 32 * ib, qw, qwOff + 32 * ib, sigma2, ib);

@@ -6,12 +6,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
+
 /**
  * IQ3_S (id 21), 256 elements in 110 bytes (spec/quant-types.md §8.6): fp16 d, low bytes of the
  * 9-bit grid indices (one per 4 elements), their high bits, an 8-bit sign mask per 8 elements
  * and 4-bit scales of the 32-element sub-blocks; y = d·(1+2s)·grid·sign.
  */
-public final class Iq3SCodec extends LatticeCodec {
+public final class Iq3SCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 8;
     private static final byte[] GRID = LatticeTables.IQ3S_GRID;
@@ -63,7 +65,7 @@ public final class Iq3SCodec extends LatticeCodec {
 
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
-            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 float scale = subBlock(x, x0 + 32 * ib, qw, qwOff + 32 * ib, sigma2, ib, block);

@@ -6,12 +6,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
+
 /**
  * IQ3_XXS (id 18), 256 elements in 98 bytes (spec/quant-types.md §8.5): fp16 d, 64 grid
  * indices (one per 4 elements), then per 32-element sub-block a uint32 of four 7-bit
  * even-parity sign indices (one per 8 elements) and a 4-bit scale s; y = d·(0.5+s)·0.5·grid·sign.
  */
-public final class Iq3XxsCodec extends LatticeCodec {
+public final class Iq3XxsCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 8;
     private static final byte[] GRID = LatticeTables.IQ3XXS_GRID;
@@ -66,7 +68,7 @@ public final class Iq3XxsCodec extends LatticeCodec {
 
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
-            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 float scale = subBlock(x, x0 + 32 * ib, qw, qwOff + 32 * ib, sigma2, ib, block);

@@ -75,6 +75,11 @@ final class LatticeQuantMath {
         fit[1] = sumq2;
     }
 
+    /** The sign of element j under an 8-bit negation mask: −v if bit j is set. */
+    static float signed(float v, int mask, int j) {
+        return (mask & (1 << j)) != 0 ? -v : v;
+    }
+
     /** Square roots of n weights (the neighbour searches weigh by √w). */
     static void sqrt(float[] w, float[] out, int n) {
         for (int i = 0; i < n; i++) {

@@ -49,19 +49,16 @@ public final class Iq2SCodec extends BlockCodec {
     /** §8.4 quantizer with its working arrays. */
     private static final class Encoder implements BlockEncoder {
         private final LatticeGrid grid;
+        private final LatticeScaleSearch search;
         private final float[] w = new float[16];
         private final float[] waux = new float[16];
         private final float[] xval = new float[16];
         private final int[] signs = new int[2];
-        private final int[] codes = new int[16];
-        private final int[] candidate = new int[16];
-        private final boolean[] onGrid = new boolean[2];
-        private final boolean[] candidateOnGrid = new boolean[2];
-        private final float[] fit = new float[2];
         private final float[] scales = new float[16];
 
         Encoder(LatticeGrid grid) {
             this.grid = grid;
+            this.search = new LatticeScaleSearch(grid, 16, K_MAX_Q, 9, 0.1f, false, true);
         }
 
         @Override
@@ -96,35 +93,7 @@ public final class Iq2SCodec extends BlockCodec {
             if (max < 1e-8f) {
                 return 0;
             }
-            float best = 0;
-            float scale = max / (2 * K_MAX_Q - 1);
-            onGrid[0] = onGrid[1] = false;
-            for (int is = -9; is <= 9; is++) {
-                float id = (2 * K_MAX_Q - 1 + is * 0.1f) / max;
-                float thisScale = 1 / id;
-                for (int k = 0; k < 2; k++) {
-                    candidateOnGrid[k] = grid.searchGroup(id, thisScale, xval, waux, 8 * k, K_MAX_Q - 1, candidate) >= 0;
-                }
-                LatticeQuantMath.latticeFit(w, xval, candidate, 16, fit);
-                if (fit[1] > 0 && fit[0] * fit[0] > best * fit[1]) {
-                    scale = fit[0] / fit[1];
-                    best = scale * fit[0];
-                    System.arraycopy(candidate, 0, codes, 0, 16);
-                    System.arraycopy(candidateOnGrid, 0, onGrid, 0, 2);
-                }
-            }
-            if ((!onGrid[0] || !onGrid[1]) && scale > 0) {
-                float id = 1 / scale;
-                for (int k = 0; k < 2; k++) {
-                    if (!onGrid[k]) {
-                        grid.searchGroup(id, scale, xval, waux, 8 * k, K_MAX_Q - 1, codes);
-                    }
-                }
-                LatticeQuantMath.latticeFit(w, xval, codes, 16, fit);
-                if (fit[1] > 0) {
-                    scale = fit[0] / fit[1];
-                }
-            }
+            float scale = search.search(xval, w, waux, max);
             if (scale < 0) {
                 scale = -scale;
                 signs[0] = ~signs[0] & 0xFF;
@@ -132,7 +101,7 @@ public final class Iq2SCodec extends BlockCodec {
             }
             for (int k = 0; k < 2; k++) {
                 int g = 2 * ib + k;
-                int index = grid.indexOfCodes(codes, 8 * k, "IQ2_S");
+                int index = grid.indexOfCodes(search.codes, 8 * k, "IQ2_S");
                 block[2 + g] = (byte) index;
                 block[34 + g] = (byte) signs[k];
                 block[66 + g / 4] |= (byte) ((index >>> 8) << (2 * (g % 4)));

@@ -48,19 +48,16 @@ public final class Iq3SCodec extends BlockCodec {
     /** §8.6 quantizer with its working arrays. */
     private static final class Encoder implements BlockEncoder {
         private final LatticeGrid grid;
+        private final LatticeScaleSearch search;
         private final float[] w = new float[32];
         private final float[] waux = new float[32];
         private final float[] xval = new float[32];
         private final int[] signs = new int[4];
-        private final int[] codes = new int[32];
-        private final int[] candidate = new int[32];
-        private final boolean[] onGrid = new boolean[8];
-        private final boolean[] candidateOnGrid = new boolean[8];
-        private final float[] fit = new float[2];
         private final float[] scales = new float[8];
 
         Encoder(LatticeGrid grid) {
             this.grid = grid;
+            this.search = new LatticeScaleSearch(grid, 32, K_MAX_Q, 9, 0.2f, true, true);
         }
 
         @Override
@@ -95,38 +92,7 @@ public final class Iq3SCodec extends BlockCodec {
             if (max == 0) {
                 return 0;
             }
-            float best = 0;
-            float scale = max / (2 * K_MAX_Q - 1);
-            Arrays.fill(onGrid, false);
-            for (int is = -9; is <= 9; is++) {
-                float id = (2 * K_MAX_Q - 1 + is * 0.2f) / max;
-                float thisScale = 1 / id;
-                for (int k = 0; k < 8; k++) {
-                    candidateOnGrid[k] = grid.searchGroup(id, thisScale, xval, waux, 4 * k, K_MAX_Q - 1, candidate) >= 0;
-                }
-                LatticeQuantMath.latticeFit(w, xval, candidate, 32, fit);
-                if (fit[1] > 0 && fit[0] * fit[0] > best * fit[1]) {
-                    scale = fit[0] / fit[1];
-                    best = scale * fit[0];
-                    System.arraycopy(candidate, 0, codes, 0, 32);
-                    System.arraycopy(candidateOnGrid, 0, onGrid, 0, 8);
-                }
-            }
-            boolean anyOffGrid = false;
-            for (int k = 0; k < 8; k++) {
-                anyOffGrid |= !onGrid[k];
-            }
-            if (anyOffGrid && scale > 0) {
-                // unlike IQ3_XXS, all eight groups are searched again with the fitted scale
-                float id = 1 / scale;
-                for (int k = 0; k < 8; k++) {
-                    grid.searchGroup(id, scale, xval, waux, 4 * k, K_MAX_Q - 1, codes);
-                }
-                LatticeQuantMath.latticeFit(w, xval, codes, 32, fit);
-                if (fit[1] > 0) {
-                    scale = fit[0] / fit[1];
-                }
-            }
+            float scale = search.search(xval, w, waux, max);
             if (scale < 0) {
                 scale = -scale;
                 for (int k = 0; k < 4; k++) {
@@ -134,7 +100,7 @@ public final class Iq3SCodec extends BlockCodec {
                 }
             }
             for (int k = 0; k < 8; k++) {
-                int index = grid.indexOfCodes(codes, 4 * k, "IQ3_S");
+                int index = grid.indexOfCodes(search.codes, 4 * k, "IQ3_S");
                 block[2 + 8 * ib + k] = (byte) index;
                 block[66 + ib] |= (byte) ((index >>> 8) << k);
             }

@@ -6,8 +6,6 @@ import java.lang.foreign.MemorySegment;
 
 import static io.quantarena.core.quant.QuantMath.LE_FLOAT;
 import static io.quantarena.core.quant.QuantMath.LE_SHORT;
-import static io.quantarena.core.quant.QuantMath.clamp;
-import static io.quantarena.core.quant.QuantMath.nearestInt;
 import static io.quantarena.core.quant.QuantMath.putFloatLE;
 import static io.quantarena.core.quant.QuantMath.putShortLE;
 import static io.quantarena.core.quant.QuantMath.sumOfSquares;
@@ -87,7 +85,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
             for (int ib = 0; ib < 8; ib++) {
                 int xs = xb + 32 * ib;
                 QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 0, 32);
-                int l = 2 * clamp(nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127) - 127;
+                int l = IqkQuantMath.oddRowScale(id, s.scales[ibl * 8 + ib]);
                 float dl = d * l;
                 float idl = 1 / dl;
                 quads(x, xs, s, normal, idl, dl, s.vp);

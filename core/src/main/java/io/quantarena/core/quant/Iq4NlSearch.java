@@ -5,7 +5,9 @@ package io.quantarena.core.quant;
  * spec/quant-types.md §7.2 steps 1–2, ntry = 7, with ik's greedy refinement).
  *
  * <p>Fusion as in the reference binary (§1.1): sumqx = fma(w·q, x, sumqx), sumq2 = fma(w·q, q, sumq2);
- * imatrix weights qw·√fma(x, x, σ²); σ² a plain ordered sum.
+ * imatrix weights qw·√fma(x, x, σ²); σ² a plain ordered sum. Kept apart from the ik types'
+ * {@link NonLinearScaleSearch}: one level set, candidates from both ends of the table, no sign
+ * flip, and a greedy refinement instead of a refit.
  */
 final class Iq4NlSearch {
 

@@ -42,7 +42,11 @@ final class IqkQuantMath {
         }
     }
 
-    /** Index (first wins) of the element with the largest |x| among {@code n} values. */
+    /**
+     * Index (first wins) of the element with the largest |x| among {@code n} values. Not
+     * {@link QuantMath#signedMaxAbs}: this one starts from element 0, so a NaN there wins, and the
+     * ik encoders' bytes for such rows depend on it.
+     */
     static int argMaxAbs(float[] x, int off, int n) {
         int best = 0;
         float amax = Math.abs(x[off]);
@@ -61,6 +65,8 @@ final class IqkQuantMath {
      * l ∈ [−nmax, nmax−1] that fit {@code x} best under weights {@code w}; levels l + nmax go to
      * {@code levels} when it is not null. Candidate inverse scales −(nmax + 0.1·is)/max, is ≠ 0.
      * Unfused: fusing the sums or the level rounding made no difference on the test data.
+     * Kept apart from {@link KQuantMath#makeQxQuants} (§2.2), which has other candidates, a greedy
+     * refinement and rounds the exact product nearest_int(iscale·x).
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xo, float[] w, int wo, int[] levels) {
         int im = argMaxAbs(x, xo, n);
@@ -112,5 +118,13 @@ final class IqkQuantMath {
 
     private static int qxLevel(float iscale, float x, int nmax) {
         return QuantMath.clamp(QuantMath.nearestInt(iscale * x), -nmax, nmax - 1);
+    }
+
+    /**
+     * The odd row-relative sub-block scale of IQ4_KS, IQ5_KS and IQ4_KSS (§9.7–§9.9):
+     * l = 2·clamp(nearest_int(0.5·(id·scale + 127)), 0, 127) − 127, stored as l + 127.
+     */
+    static int oddRowScale(float id, float scale) {
+        return 2 * QuantMath.clamp(QuantMath.nearestInt(0.5f * (id * scale + 127)), 0, 127) - 127;
     }
 }

@@ -2,8 +2,6 @@ package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
 
-import static io.quantarena.core.quant.QuantMath.clamp;
-import static io.quantarena.core.quant.QuantMath.nearestInt;
 import static io.quantarena.core.quant.QuantMath.putFloatLE;
 import static io.quantarena.core.quant.QuantMath.sumOfSquares;
 
@@ -84,9 +82,8 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
             float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
-                int l = 2 * clamp(nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127);
-                out[blk + ib] |= (byte) l;
-                l -= 127;
+                int l = IqkQuantMath.oddRowScale(id, s.scales[ibl * 8 + ib]);
+                out[blk + ib] |= (byte) (l + 127);
                 NonLinearLevels v = levels[out[blk + ib] & 1];
                 float dl = d * l;
                 float idl = dl != 0 ? 1 / dl : 0;

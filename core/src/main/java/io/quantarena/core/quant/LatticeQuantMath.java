@@ -121,7 +121,9 @@ final class LatticeQuantMath {
     /**
      * {@code make_qp_quants} (§2.7) on n non-negative values with levels 0…nmax; returns the
      * least-squares scale of the refined levels (the lattice quantizers need only the scale).
-     * {@code levels} is scratch of at least n entries.
+     * {@code levels} is scratch of at least n entries. Kept apart from
+     * {@link KQuantMath#makeQpQuants}, which fuses as recipe R4 (§1.1, verified for Q4_K/Q5_K):
+     * here every product is rounded; the IQ2_XXS reference rows match both, other inputs do not.
      */
     static float qpScale(int n, int nmax, float[] x, int xOff, float[] w, int wOff, int[] levels) {
         float max = 0;

@@ -134,7 +134,7 @@ final class Q2KCodec extends SuperBlockCodec {
             float dm = dmin * (sc >> 4);
             for (int i = 0; i < 16; i++) {
                 int l = QuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
-                levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
+                levels[16 * j + i] = QuantMath.clamp(l, 0, 3);
             }
         }
         pack2BitLevels(levels, out, 16);
@@ -164,7 +164,7 @@ final class Q2KCodec extends SuperBlockCodec {
             float id = dq != 0 ? 1 / dq : 0;
             for (int i = 0; i < 16; i++) {
                 int l = QuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
-                levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
+                levels[16 * j + i] = QuantMath.clamp(l, 0, 3);
             }
         }
         pack2BitLevels(levels, out, 16);

@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -30,11 +29,11 @@ public final class Iq1MCodec extends BlockCodec {
         float d = QuantMath.fp16ToFloat((short) bits);
         for (int ib = 0; ib < 16; ib++) {
             float dl = d * (2 * (int) ((sc >>> (16 * (ib / 4) + 3 * (ib % 4))) & 7) + 1);
-            int qh = src.get(ValueLayout.JAVA_BYTE, p + 32 + ib) & 0xFF;
+            int qh = QuantMath.u8(src, p + 32 + ib);
             for (int h = 0; h < 2; h++) {
                 int g = 2 * ib + h;
                 int hb = qh >>> (4 * h);
-                int index = (src.get(ValueLayout.JAVA_BYTE, p + g) & 0xFF) | (hb & 7) << 8;
+                int index = QuantMath.u8(src, p + g) | (hb & 7) << 8;
                 float delta = (hb & 8) != 0 ? -Iq1Levels.DELTA : Iq1Levels.DELTA;
                 for (int j = 0; j < 8; j++) {
                     dst[o + 8 * g + j] = dl * (GRID[8 * index + j] + delta);

@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -34,7 +33,7 @@ public final class Iq1SCodec extends BlockCodec {
             float dl = d * (2 * ((qh >>> 12) & 7) + 1);
             float delta = (qh & 0x8000) != 0 ? -Iq1Levels.DELTA : Iq1Levels.DELTA;
             for (int k = 0; k < 4; k++) {
-                int index = (src.get(ValueLayout.JAVA_BYTE, p + 2 + 4 * ib + k) & 0xFF) | ((qh >>> (3 * k)) & 7) << 8;
+                int index = QuantMath.u8(src, p + 2 + 4 * ib + k) | ((qh >>> (3 * k)) & 7) << 8;
                 for (int j = 0; j < 8; j++) {
                     dst[o + 32 * ib + 8 * k + j] = dl * (GRID[8 * index + j] + delta);
                 }

@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static io.quantarena.core.quant.LatticeQuantMath.signed;
@@ -27,13 +26,13 @@ public final class Iq2SCodec extends BlockCodec {
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
         float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 16; ib++) {
-            int sc = src.get(ValueLayout.JAVA_BYTE, p + 74 + ib / 2) & 0xFF;
+            int sc = QuantMath.u8(src, p + 74 + ib / 2);
             float db = d * (0.5f + ((sc >>> (4 * (ib % 2))) & 0xF)) * 0.25f;
             for (int h = 0; h < 2; h++) {
                 int g = 2 * ib + h;
-                int qh = src.get(ValueLayout.JAVA_BYTE, p + 66 + g / 4) & 0xFF;
-                int index = (src.get(ValueLayout.JAVA_BYTE, p + 2 + g) & 0xFF) | ((qh >>> (2 * (g % 4))) & 3) << 8;
-                int signs = src.get(ValueLayout.JAVA_BYTE, p + 34 + g) & 0xFF;
+                int qh = QuantMath.u8(src, p + 66 + g / 4);
+                int index = QuantMath.u8(src, p + 2 + g) | ((qh >>> (2 * (g % 4))) & 3) << 8;
+                int signs = QuantMath.u8(src, p + 34 + g);
                 for (int j = 0; j < 8; j++) {
                     dst[o + 8 * g + j] = signed(db * GRID[8 * index + j], signs, j);
                 }

@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static io.quantarena.core.quant.LatticeQuantMath.signed;
@@ -34,7 +33,7 @@ public final class Iq2XsCodec extends BlockCodec {
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
         float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 16; ib++) {
-            int sc = src.get(ValueLayout.JAVA_BYTE, p + 66 + ib / 2) & 0xFF;
+            int sc = QuantMath.u8(src, p + 66 + ib / 2);
             float db = d * (0.5f + ((sc >>> (4 * (ib % 2))) & 0xF)) * 0.25f;
             for (int h = 0; h < 2; h++) {
                 int g = 2 * ib + h;

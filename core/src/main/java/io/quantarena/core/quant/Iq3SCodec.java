@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static io.quantarena.core.quant.LatticeQuantMath.signed;
@@ -27,12 +26,12 @@ public final class Iq3SCodec extends BlockCodec {
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
         float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
-            int sc = src.get(ValueLayout.JAVA_BYTE, p + 106 + ib / 2) & 0xFF;
+            int sc = QuantMath.u8(src, p + 106 + ib / 2);
             float db = d * (1 + 2 * ((sc >>> (4 * (ib % 2))) & 0xF));
-            int qh = src.get(ValueLayout.JAVA_BYTE, p + 66 + ib) & 0xFF;
+            int qh = QuantMath.u8(src, p + 66 + ib);
             for (int k = 0; k < 8; k++) {
-                int index = (src.get(ValueLayout.JAVA_BYTE, p + 2 + 8 * ib + k) & 0xFF) | ((qh >>> k) & 1) << 8;
-                int signs = src.get(ValueLayout.JAVA_BYTE, p + 74 + 4 * ib + k / 2) & 0xFF;
+                int index = QuantMath.u8(src, p + 2 + 8 * ib + k) | ((qh >>> k) & 1) << 8;
+                int signs = QuantMath.u8(src, p + 74 + 4 * ib + k / 2);
                 for (int j = 0; j < 4; j++) {
                     dst[o + 32 * ib + 4 * k + j] = signed(db * GRID[4 * index + j], signs, 4 * (k % 2) + j);
                 }

@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static io.quantarena.core.quant.LatticeQuantMath.signed;
@@ -33,7 +32,7 @@ public final class Iq3XxsCodec extends BlockCodec {
             for (int k = 0; k < 4; k++) {
                 int signs = SIGNS[(bits >>> (7 * k)) & 127];
                 for (int h = 0; h < 2; h++) {
-                    int e = 4 * (src.get(ValueLayout.JAVA_BYTE, p + 2 + 8 * ib + 2 * k + h) & 0xFF);
+                    int e = 4 * QuantMath.u8(src, p + 2 + 8 * ib + 2 * k + h);
                     for (int j = 0; j < 4; j++) {
                         dst[o + 32 * ib + 8 * k + 4 * h + j] = signed(db * GRID[e + j], signs, 4 * h + j);
                     }

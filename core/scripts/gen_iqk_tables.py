@@ -6,8 +6,7 @@ Run once from the repository root when the shared tables change:
 The product must not read ../shared at run time, so the tables are compiled in;
 IqkTablesTest checks that the generated arrays still equal the text files.
 """
-import pathlib
-import sys
+from spec_tables import QUANT_SOURCES, read_values, tables_dir
 
 TABLES = [
     # (file stem, Java field, comment)
@@ -23,22 +22,16 @@ TABLES = [
 ]
 
 
-def read_table(path):
-    lines = path.read_text().splitlines()
-    header = lines[0]
-    values = [int(v, 0) for v in lines[1:] if v.strip()]
-    count = int(header.rsplit("count:", 1)[1].strip().split()[0])
-    if count != len(values):
-        raise SystemExit(f"{path}: header says {count} values, found {len(values)}")
+def read_bytes(path):
+    values = read_values(path)
     for v in values:
         if not -128 <= v <= 127:
             raise SystemExit(f"{path}: value {v} does not fit a Java byte")
-    return header, values
+    return values
 
 
 def main():
-    tables_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/spec/tables")
-    out = pathlib.Path(__file__).resolve().parent.parent / "src/main/java/io/quantarena/core/quant/IqkTables.java"
+    out = QUANT_SOURCES / "IqkTables.java"
     parts = [
         "package io.quantarena.core.quant;\n\n",
         "/**\n * Level and index tables of the ik non-linear quant types, compiled in from spec/tables\n"
@@ -47,7 +40,7 @@ def main():
         "final class IqkTables {\n\n    private IqkTables() {\n    }\n",
     ]
     for stem, field, comment in TABLES:
-        header, values = read_table(tables_dir / f"{stem}.txt")
+        values = read_bytes(tables_dir() / f"{stem}.txt")
         body = []
         for i in range(0, len(values), 16):
             body.append("        " + ", ".join(str(v) for v in values[i:i + 16]) + ",")

@@ -16,7 +16,7 @@ public final class F16Codec implements QuantCodec {
     public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
         QuantArgs.checkDequantize(type(), dst, dstOffset, n);
         for (int i = 0; i < n; i++) {
-            dst[dstOffset + i] = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, srcOffset + 2L * i));
+            dst[dstOffset + i] = QuantMath.fp16At(src, srcOffset + 2L * i);
         }
     }
 

@@ -3,8 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -13,10 +11,9 @@ import java.util.Arrays;
  * group, and four uint16 holding 3-bit scales of the 16-element sub-blocks plus, in their top
  * nibbles, the fp16 super-block scale; y = d·(2s+1)·(g + δ), δ = ±0.125, g ∈ {−1, 0, 1}.
  */
-public final class Iq1MCodec extends LatticeCodec {
+public final class Iq1MCodec extends BlockCodec {
 
     private static final byte[] GRID = LatticeTables.IQ1S_GRID;
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Shift-sign bits of a 16-element sub-block for combination k (bit 3: group 0 negative, bit 7: group 1). */
     private static final int[] SHIFT_BITS = {0x00, 0x80, 0x08, 0x88};
 
@@ -27,16 +24,16 @@ public final class Iq1MCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        long sc = src.get(LE_LONG, p + 48); // four uint16 scale words
+        long sc = src.get(QuantMath.LE_LONG, p + 48); // four uint16 scale words
         int bits = (int) ((sc >>> 12) & 0x000F | (sc >>> 24) & 0x00F0 | (sc >>> 36) & 0x0F00 | (sc >>> 48) & 0xF000);
         float d = QuantMath.fp16ToFloat((short) bits);
         for (int ib = 0; ib < 16; ib++) {
             float dl = d * (2 * (int) ((sc >>> (16 * (ib / 4) + 3 * (ib % 4))) & 7) + 1);
-            int qh = src.get(ValueLayout.JAVA_BYTE, p + 32 + ib) & 0xFF;
+            int qh = QuantMath.u8(src, p + 32 + ib);
             for (int h = 0; h < 2; h++) {
                 int g = 2 * ib + h;
                 int hb = qh >>> (4 * h);
-                int index = (src.get(ValueLayout.JAVA_BYTE, p + g) & 0xFF) | (hb & 7) << 8;
+                int index = QuantMath.u8(src, p + g) | (hb & 7) << 8;
                 float delta = (hb & 8) != 0 ? -Iq1Levels.DELTA : Iq1Levels.DELTA;
                 for (int j = 0; j < 8; j++) {
                     dst[o + 8 * g + j] = dl * (GRID[8 * index + j] + delta);
@@ -65,7 +62,7 @@ public final class Iq1MCodec extends LatticeCodec {
         private final float[][] sumx = new float[2][17];
         private final float[][] sumw = new float[2][17];
         private final float[] parts = new float[12];
-        private final int[] codes = new int[QK];
+        private final int[] codes = new int[QK_K];
         private final float[] scales = new float[16];
         private final int[] combos = new int[16];
         private final int[] sc = new int[4];
@@ -120,7 +117,7 @@ public final class Iq1MCodec extends LatticeCodec {
             float sumqx = 0;
             float sumq2 = 0;
             for (int ib = 0; ib < 16; ib++) {
-                int l = LatticeQuantMath.scaleNibble(id, scales[ib], 7);
+                int l = QuantMath.oddLevel(id, scales[ib], 7);
                 sc[ib / 4] |= l << (3 * (ib % 4));
                 block[32 + ib] |= (byte) SHIFT_BITS[combos[ib]];
                 int xb = x0 + 16 * ib;
@@ -145,11 +142,7 @@ public final class Iq1MCodec extends LatticeCodec {
         }
 
         private void weights(float[] x, int xb, float[] qw, int qwOff, float sigma2) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 16);
-            } else {
-                QuantMath.squareWeights(x, xb, w, 16);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, false, w, 0, 16);
         }
 
         /**

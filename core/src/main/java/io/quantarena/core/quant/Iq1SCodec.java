@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -12,7 +11,7 @@ import java.util.Arrays;
  * index bits, a 3-bit scale s and the sign of the shift δ = ±0.125; y = d·(2s+1)·(g + δ) with
  * g ∈ {−1, 0, 1}. The reference refuses to quantize it without an importance matrix.
  */
-public final class Iq1SCodec extends LatticeCodec {
+public final class Iq1SCodec extends BlockCodec {
 
     private static final byte[] GRID = LatticeTables.IQ1S_GRID;
 
@@ -28,13 +27,13 @@ public final class Iq1SCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
             int qh = src.get(QuantMath.LE_SHORT, p + 34 + 2L * ib) & 0xFFFF;
             float dl = d * (2 * ((qh >>> 12) & 7) + 1);
             float delta = (qh & 0x8000) != 0 ? -Iq1Levels.DELTA : Iq1Levels.DELTA;
             for (int k = 0; k < 4; k++) {
-                int index = (src.get(ValueLayout.JAVA_BYTE, p + 2 + 4 * ib + k) & 0xFF) | ((qh >>> (3 * k)) & 7) << 8;
+                int index = QuantMath.u8(src, p + 2 + 4 * ib + k) | ((qh >>> (3 * k)) & 7) << 8;
                 for (int j = 0; j < 8; j++) {
                     dst[o + 32 * ib + 8 * k + j] = dl * (GRID[8 * index + j] + delta);
                 }
@@ -68,11 +67,11 @@ public final class Iq1SCodec extends LatticeCodec {
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(qh, 0);
-            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = 2 * QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 int xb = x0 + 32 * ib;
-                QuantMath.sigmaWeights(x, xb, qw, qwOff + 32 * ib, sigma2, false, w, 32); // qw: required, never null
+                QuantMath.sigmaWeights(x, xb, qw, qwOff + 32 * ib, sigma2, false, w, 0, 32); // qw: required, never null
                 float scale = subBlock(x, xb);
                 scales[ib] = scale;
                 shifts[ib] = shift;
@@ -85,10 +84,10 @@ public final class Iq1SCodec extends LatticeCodec {
             }
             if (maxScale > 0) {
                 float d = maxScale / 15;
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d * 1.125f));
+                QuantMath.putFp16(block, 0, d * 1.125f);
                 float id = 1 / d;
                 for (int ib = 0; ib < 8; ib++) {
-                    int l = LatticeQuantMath.scaleNibble(id, scales[ib], 7);
+                    int l = QuantMath.oddLevel(id, scales[ib], 7);
                     qh[ib] |= (l | (shifts[ib] == -1 ? 8 : 0)) << 12;
                 }
             }

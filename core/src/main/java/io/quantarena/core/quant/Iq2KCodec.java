@@ -4,6 +4,15 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.clamp;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.putFp16;
+import static io.quantarena.core.quant.QuantMath.putShortLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ2_K (spec/quant-types.md §9.1), 76 bytes per 256: fp16 d, shift bits, 4-bit scales (value
  * nibble − 8) of sixteen 16-element sub-blocks, 2-bit level indices.
@@ -36,9 +45,9 @@ final class Iq2KCodec extends IqkCodec<Iq2KCodec.Scratch> {
     }
 
     private static void encodeBlock(float[] x, int xb, float[] qw, int wb, byte[] out, int blk, Scratch s) {
-        float sigma2 = 1.5f * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+        float sigma2 = 1.5f * sumOfSquares(x, xb, QK) / QK;
         float[] w = s.w;
-        IqkWeights.compute(x, xb, qw, wb, sigma2, true, false, w, QK);
+        QuantMath.importanceWeights(x, xb, qw, wb, sigma2, false, true, w, 0, QK);
         int extra = 0;
         boolean allZero = true;
         for (int ib = 0; ib < 16; ib++) {
@@ -61,12 +70,12 @@ final class Iq2KCodec extends IqkCodec<Iq2KCodec.Scratch> {
         if (d == 0) {
             return;
         }
-        putShort(out, blk + 2, (short) extra);
+        putShortLE(out, blk + 2, (short) extra);
         float id = 1 / d;
         float sumqx = 0;
         float sumq2 = 0;
         for (int ib = 0; ib < 16; ib++) {
-            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt(id * s.scales[ib]), -8, 7);
+            int ls = clamp(nearestInt(id * s.scales[ib]), -8, 7);
             out[blk + 4 + ib / 2] |= (byte) ((ls + 8) << 4 * (ib % 2));
             float dl = d * ls;
             if (dl == 0) {
@@ -93,7 +102,7 @@ final class Iq2KCodec extends IqkCodec<Iq2KCodec.Scratch> {
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {
             float d = fp16At(src, blk);
-            int extra = src.get(SHORT_LE, blk + 2);
+            int extra = src.get(LE_SHORT, blk + 2);
             for (int ib = 0; ib < 16; ib++, y += 16) {
                 float dl = d * (((u8(src, blk + 4 + ib / 2) >> 4 * (ib % 2)) & 15) - 8);
                 NonLinearLevels v = IqkLevels.IQ2[(extra >> ib) & 1];

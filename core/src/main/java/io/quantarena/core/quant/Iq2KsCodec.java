@@ -4,6 +4,13 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.putFp16;
+import static io.quantarena.core.quant.QuantMath.putShortLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ2_KS (spec/quant-types.md §9.2): fp16 row scale, then per 256 block 70 bytes: extra (shift
  * flags of the eight 32-element sub-blocks in bits 0–7, bit 4 of their scales in bits 8–15), the
@@ -50,8 +57,8 @@ final class Iq2KsCodec extends IqkCodec<Iq2KsCodec.Scratch> {
         float[] w = s.w;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 1.5f * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
-            IqkWeights.compute(x, xb, qw, ibl * QK, sigma2, true, false, w, QK, ibl * QK);
+            float sigma2 = 1.5f * sumOfSquares(x, xb, QK) / QK;
+            QuantMath.importanceWeights(x, xb, qw, ibl * QK, sigma2, false, true, w, ibl * QK, QK);
         }
         for (int k = 0; k < nsub; k++) {
             float sw = 0;
@@ -76,7 +83,7 @@ final class Iq2KsCodec extends IqkCodec<Iq2KsCodec.Scratch> {
             int level = s.levels[k];
             int extra = (out[blk] & 0xFF) | (out[blk + 1] & 0xFF) << 8;
             extra |= (s.shifted[k] ? 1 : 0) << ib | (level >> 4) << (8 + ib);
-            putShort(out, blk, (short) extra);
+            putShortLE(out, blk, (short) extra);
             out[blk + 2 + ib / 2] |= (byte) ((level & 15) << 4 * (ib % 2));
             int ls = level - 16;
             float dl = d * ls;
@@ -104,7 +111,7 @@ final class Iq2KsCodec extends IqkCodec<Iq2KsCodec.Scratch> {
         long blk = off + 2;
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {
-            int extra = src.get(SHORT_LE, blk);
+            int extra = src.get(LE_SHORT, blk);
             for (int ib = 0; ib < 8; ib++, y += 32) {
                 int ls = (((u8(src, blk + 2 + ib / 2) >> 4 * (ib % 2)) & 15) | ((extra >> (8 + ib)) & 1) << 4) - 16;
                 float dl = d * ls;

@@ -3,8 +3,9 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
 
 /**
  * IQ2_XS (id 17), 256 elements in 74 bytes (spec/quant-types.md §8.3): fp16 d, 32 uint16 (9-bit
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * of the 16-element sub-blocks; y = d·(0.5+s)·0.25·grid·sign. The reference refuses to
  * quantize it without an importance matrix.
  */
-public final class Iq2XsCodec extends LatticeCodec {
+public final class Iq2XsCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 3;
     private static final byte[] GRID = LatticeTables.IQ2XS_GRID;
@@ -30,9 +31,9 @@ public final class Iq2XsCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 16; ib++) {
-            int sc = src.get(ValueLayout.JAVA_BYTE, p + 66 + ib / 2) & 0xFF;
+            int sc = QuantMath.u8(src, p + 66 + ib / 2);
             float db = d * (0.5f + ((sc >>> (4 * (ib % 2))) & 0xF)) * 0.25f;
             for (int h = 0; h < 2; h++) {
                 int g = 2 * ib + h;
@@ -75,7 +76,7 @@ public final class Iq2XsCodec extends LatticeCodec {
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(qs, 0);
-            float sigma2 = QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 16; ib++) {
                 float scale = subBlock(x, x0 + 16 * ib, qw, qwOff + 16 * ib, sigma2, ib);
@@ -91,7 +92,7 @@ public final class Iq2XsCodec extends LatticeCodec {
             float sumqx = 0;
             float sumq2 = 0;
             for (int ib = 0; ib < 16; ib++) {
-                int l = LatticeQuantMath.scaleNibble(id, scales[ib], 15);
+                int l = QuantMath.oddLevel(id, scales[ib], 15);
                 block[66 + ib / 2] |= (byte) (l << (4 * (ib % 2)));
                 int xb = x0 + 16 * ib;
                 weights(x, xb, qw, qwOff + 16 * ib, sigma2);
@@ -108,18 +109,14 @@ public final class Iq2XsCodec extends LatticeCodec {
                     }
                 }
             }
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(sumq2 > 0 ? 1.05f * sumqx / sumq2 : d));
+            QuantMath.putFp16(block, 0, sumq2 > 0 ? 1.05f * sumqx / sumq2 : d);
             for (int g = 0; g < 32; g++) {
                 QuantMath.putShortLE(block, 2 + 2 * g, (short) qs[g]);
             }
         }
 
         private void weights(float[] x, int xb, float[] qw, int qwOff, float sigma2) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 16);
-            } else {
-                LatticeQuantMath.offsetSquareWeights(x, xb, 0.25f * sigma2, w, 16);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, true, w, 0, 16);
         }
 
         /** One 16-element sub-block (two groups of 8): fills qs[2ib], qs[2ib+1] and returns its scale. */

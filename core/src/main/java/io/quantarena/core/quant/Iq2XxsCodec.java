@@ -5,13 +5,15 @@ import io.quantarena.core.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.LatticeQuantMath.signed;
+
 /**
  * IQ2_XXS (id 16), 256 elements in 66 bytes (spec/quant-types.md §8.2): fp16 d, then per
  * 32-element sub-block a uint32 of four grid indices (one per group of 8) and a uint32 of four
  * 7-bit even-parity sign indices plus a 4-bit scale s; y = d·(0.5+s)·0.25·grid·sign.
  * The reference refuses to quantize it without an importance matrix.
  */
-public final class Iq2XxsCodec extends LatticeCodec {
+public final class Iq2XxsCodec extends BlockCodec {
 
     private static final int K_MAX_Q = 3;
     private static final byte[] GRID = LatticeTables.IQ2XXS_GRID;
@@ -29,7 +31,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
 
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
-        float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
+        float d = QuantMath.fp16At(src, p);
         for (int ib = 0; ib < 8; ib++) {
             int grids = src.get(QuantMath.LE_INT, p + 2 + 8L * ib);
             int bits = src.get(QuantMath.LE_INT, p + 6 + 8L * ib);
@@ -70,7 +72,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
         @Override
         public void encode(float[] x, int x0, float[] qw, int qwOff, byte[] block) {
             Arrays.fill(q2, 0);
-            float sigma2 = QuantMath.sumOfSquares(x, x0, QK) / QK;
+            float sigma2 = QuantMath.sumOfSquares(x, x0, QK_K) / QK_K;
             float maxScale = 0;
             for (int ib = 0; ib < 8; ib++) {
                 float scale = subBlock(x, x0 + 32 * ib, qw, qwOff + 32 * ib, sigma2, ib);
@@ -81,10 +83,10 @@ public final class Iq2XxsCodec extends LatticeCodec {
                 return; // d = 0, all quants 0
             }
             float d = maxScale / 31;
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+            QuantMath.putFp16(block, 0, d);
             float id = 1 / d;
             for (int ib = 0; ib < 8; ib++) {
-                q2[2 * ib + 1] |= LatticeQuantMath.scaleNibble(id, scales[ib], 15) << 28;
+                q2[2 * ib + 1] |= QuantMath.oddLevel(id, scales[ib], 15) << 28;
             }
             for (int i = 0; i < 16; i++) {
                 QuantMath.putIntLE(block, 2 + 4 * i, q2[i]);
@@ -93,11 +95,7 @@ public final class Iq2XxsCodec extends LatticeCodec {
 
         /** One 32-element sub-block: fills q2[2ib], q2[2ib+1] (without the scale) and returns its scale. */
         private float subBlock(float[] x, int xb, float[] qw, int qwOff, float sigma2, int ib) {
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, xb, qw, qwOff, sigma2, false, w, 32);
-            } else {
-                LatticeQuantMath.offsetSquareWeights(x, xb, 0.25f * sigma2, w, 32);
-            }
+            QuantMath.importanceWeights(x, xb, qw, qwOff, sigma2, false, true, w, 0, 32);
             LatticeQuantMath.sqrt(w, waux, 32);
             for (int k = 0; k < 4; k++) {
                 signs[k] = LatticeQuantMath.paritySigns(x, xb + 8 * k, w, 8 * k, xval, 8 * k);

@@ -4,6 +4,13 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.putFp16;
+import static io.quantarena.core.quant.QuantMath.putShortLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ3_K (spec/quant-types.md §9.3), 110 bytes per 256: fp16 d, shift bits, sign bits and 4-bit
  * magnitudes s of the odd sub-block scales ±(2s+1) of sixteen 16-element sub-blocks, the low 2
@@ -36,9 +43,9 @@ final class Iq3KCodec extends IqkCodec<Iq3KCodec.Scratch> {
     }
 
     private static void encodeBlock(float[] x, int xb, float[] qw, int wb, byte[] out, int blk, Scratch s) {
-        float sigma2 = 1.5f * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+        float sigma2 = 1.5f * sumOfSquares(x, xb, QK) / QK;
         float[] w = s.w;
-        IqkWeights.compute(x, xb, qw, wb, sigma2, true, false, w, QK);
+        QuantMath.importanceWeights(x, xb, qw, wb, sigma2, false, true, w, 0, QK);
         float amax = 0;
         int extra = 0;
         for (int ib = 0; ib < 16; ib++) {
@@ -52,7 +59,7 @@ final class Iq3KCodec extends IqkCodec<Iq3KCodec.Scratch> {
         if (amax == 0) {
             return;
         }
-        putShort(out, blk + 2, (short) extra);
+        putShortLE(out, blk + 2, (short) extra);
         float d = amax / 31;
         float id = 1 / d;
         int signs = 0;
@@ -60,7 +67,7 @@ final class Iq3KCodec extends IqkCodec<Iq3KCodec.Scratch> {
         float sumq2 = 0;
         for (int ib = 0; ib < 16; ib++) {
             float sc = s.scales[ib];
-            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt(0.5f * (id * Math.abs(sc) - 1)), 0, 15);
+            int ls = QuantMath.oddLevel(id, Math.abs(sc), 15);
             out[blk + 6 + ib / 2] |= (byte) (ls << 4 * (ib % 2));
             ls = 2 * ls + 1;
             if (sc < 0) {
@@ -82,7 +89,7 @@ final class Iq3KCodec extends IqkCodec<Iq3KCodec.Scratch> {
                 sumq2 += wq * q;
             }
         }
-        putShort(out, blk + 4, (short) signs);
+        putShortLE(out, blk + 4, (short) signs);
         putFp16(out, blk, 1.01f * (sumq2 > 0 ? sumqx / sumq2 : d));
     }
 
@@ -92,8 +99,8 @@ final class Iq3KCodec extends IqkCodec<Iq3KCodec.Scratch> {
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {
             float d = fp16At(src, blk);
-            int extra = src.get(SHORT_LE, blk + 2);
-            int signs = src.get(SHORT_LE, blk + 4);
+            int extra = src.get(LE_SHORT, blk + 2);
+            int signs = src.get(LE_SHORT, blk + 4);
             for (int ib = 0; ib < 16; ib++, y += 16) {
                 int ls = 2 * ((u8(src, blk + 6 + ib / 2) >> 4 * (ib % 2)) & 15) + 1;
                 float dl = d * ((signs >> ib & 1) != 0 ? -ls : ls);

@@ -4,6 +4,15 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.clamp;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.putFp16;
+import static io.quantarena.core.quant.QuantMath.putShortLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ3_KS (ggml id 156): fp16 row scale, then per 256 block 102 bytes. The spec has no prose for
  * this type; the layout below was inferred from its neighbours (IQ2_KS, IQ3_K) and verified
@@ -62,8 +71,8 @@ final class Iq3KsCodec extends IqkCodec<Iq3KsCodec.Scratch> {
         float amaxScale = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
-            IqkWeights.compute(x, xb, qw, ibl * QK, sigma2, false, false, w, QK, ibl * QK);
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
+            QuantMath.importanceWeights(x, xb, qw, ibl * QK, sigma2, false, false, w, ibl * QK, QK);
         }
         for (int k = 0; k < nsub; k++) {
             s.search.search(x, xOff + 32 * k, w, 32 * k, 32);
@@ -86,11 +95,11 @@ final class Iq3KsCodec extends IqkCodec<Iq3KsCodec.Scratch> {
         for (int k = 0; k < nsub; k++) {
             int blk = 2 + (k / 8) * BLOCK_BYTES;
             int ib = k % 8;
-            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt(id * s.scales[k]), -16, 15);
+            int ls = clamp(nearestInt(id * s.scales[k]), -16, 15);
             int stored = ls + 16;
             int extra = (out[blk] & 0xFF) | (out[blk + 1] & 0xFF) << 8;
             extra |= (stored >> 4) << ib | (s.shifted[k] ? 1 : 0) << (8 + ib);
-            putShort(out, blk, (short) extra);
+            putShortLE(out, blk, (short) extra);
             out[blk + 2 + ib % 4] |= (byte) ((stored & 15) << 4 * (ib / 4));
             float dl = d * ls;
             float idl = dl != 0 ? 1 / dl : 0;
@@ -117,7 +126,7 @@ final class Iq3KsCodec extends IqkCodec<Iq3KsCodec.Scratch> {
         long blk = off + 2;
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {
-            int extra = src.get(SHORT_LE, blk);
+            int extra = src.get(LE_SHORT, blk);
             for (int ib = 0; ib < 8; ib++, y += 32) {
                 int ls = (((u8(src, blk + 2 + ib % 4) >> 4 * (ib / 4)) & 15) | ((extra >> ib) & 1) << 4) - 16;
                 float dl = d * ls;

@@ -4,6 +4,10 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ4_K (spec/quant-types.md §9.4), 144 bytes per 256: fp16 d, shift bits, 6-bit signed scales
  * of sixteen 16-element sub-blocks (low nibbles at 8, high 2 bits at 4), 4-bit level indices.
@@ -46,7 +50,7 @@ final class Iq4KCodec extends IqkSignedScaleCodec {
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += 144, y += QK) {
             float d = fp16At(src, blk);
-            int extra = src.get(SHORT_LE, blk + 2);
+            int extra = src.get(LE_SHORT, blk + 2);
             for (int b = 0; b < 8; b++) {
                 float dl1 = d * sixBitScale(src, blk, 2 * b);
                 float dl2 = d * sixBitScale(src, blk, 2 * b + 1);

@@ -4,6 +4,9 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_FLOAT;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ4_KS (spec/quant-types.md §9.7): float32 row scale, then per 256 block eight scale bytes and
  * 128 bytes of 4-bit level indices (sub-block ib at qs[16ib…]: element j low nibble, j+16 high).
@@ -23,7 +26,7 @@ final class Iq4KsCodec extends IqkRowScaleCodec {
 
     @Override
     void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff) {
-        float d = src.get(FLOAT_LE, off);
+        float d = src.get(LE_FLOAT, off);
         long blk = off + 4;
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {

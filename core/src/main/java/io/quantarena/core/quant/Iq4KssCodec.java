@@ -4,6 +4,12 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_FLOAT;
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.putFloatLE;
+import static io.quantarena.core.quant.QuantMath.putShortLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+
 /**
  * IQ4_KSS (spec/quant-types.md §9.9): float32 row scale, then per 256 block 64 little-endian
  * 16-bit words. Each 32-element sub-block owns eight words; bit 0 of word k is bit k of the
@@ -57,10 +63,10 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
         float amaxScale = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             for (int ib = 0; ib < 8; ib++) {
                 int xs = xb + 32 * ib;
-                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 32);
+                QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 0, 32);
                 float sc = searchScale(x, xs, s, normal, shifted);
                 s.scales[ibl * 8 + ib] = sc;
                 amaxScale = Math.max(amaxScale, Math.abs(sc));
@@ -75,12 +81,11 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
         float sumq2 = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             for (int ib = 0; ib < 8; ib++) {
                 int xs = xb + 32 * ib;
-                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 32);
-                int l = 2 * IqkQuantMath.clamp(
-                        IqkQuantMath.nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127) - 127;
+                QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, false, s.w, 0, 32);
+                int l = IqkQuantMath.oddRowScale(id, s.scales[ibl * 8 + ib]);
                 float dl = d * l;
                 float idl = 1 / dl;
                 quads(x, xs, s, normal, idl, dl, s.vp);
@@ -94,7 +99,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
                 int words = 4 + ibl * BLOCK_BYTES + 16 * ib;
                 for (int k = 0; k < 8; k++) {
                     int word = prefixXor15(v[k] & 0x7FFF) << 1 | ((scaleByte >> k) & 1);
-                    putShort(out, words + 2 * k, (short) word);
+                    putShortLE(out, words + 2 * k, (short) word);
                 }
                 for (int k = 0; k < 8; k++) {
                     for (int p = 0; p < 4; p++) {
@@ -107,7 +112,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
                 }
             }
         }
-        putFloat(out, 0, sumq2 > 0 ? sumqx / sumq2 * 1.01f : d);
+        putFloatLE(out, 0, sumq2 > 0 ? sumqx / sumq2 * 1.01f : d);
     }
 
     private static float searchScale(float[] x, int xs, Scratch s, NonLinearLevels normal, NonLinearLevels shifted) {
@@ -216,7 +221,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
 
     @Override
     void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff) {
-        float d = src.get(FLOAT_LE, off);
+        float d = src.get(LE_FLOAT, off);
         long blk = off + 4;
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {
@@ -224,12 +229,12 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
                 long words = blk + 16 * ib;
                 int scaleByte = 0;
                 for (int k = 0; k < 8; k++) {
-                    scaleByte |= (src.get(SHORT_LE, words + 2 * k) & 1) << k;
+                    scaleByte |= (src.get(LE_SHORT, words + 2 * k) & 1) << k;
                 }
                 NonLinearLevels v = IqkLevels.IQ4[scaleByte & 1];
                 float dl = d * ((scaleByte & 254) - 127);
                 for (int k = 0; k < 8; k++) {
-                    int u = src.get(SHORT_LE, words + 2 * k) & 0xFFFE;
+                    int u = src.get(LE_SHORT, words + 2 * k) & 0xFFFE;
                     int q = u ^ (u >> 1);
                     dst[y + 2 * k] = dl * v.level(q & 15);
                     dst[y + 16 + 2 * k] = dl * v.level((q >> 4) & 15);

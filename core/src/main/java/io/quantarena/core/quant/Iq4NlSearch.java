@@ -5,12 +5,14 @@ package io.quantarena.core.quant;
  * spec/quant-types.md §7.2 steps 1–2, ntry = 7, with ik's greedy refinement).
  *
  * <p>Fusion as in the reference binary (§1.1): sumqx = fma(w·q, x, sumqx), sumq2 = fma(w·q, q, sumq2);
- * imatrix weights qw·√fma(x, x, σ²); σ² a plain ordered sum.
+ * imatrix weights qw·√fma(x, x, σ²); σ² a plain ordered sum. Kept apart from the ik types'
+ * {@link NonLinearScaleSearch}: one level set, candidates from both ends of the table, no sign
+ * flip, and a greedy refinement instead of a refit.
  */
 final class Iq4NlSearch {
 
     static final int SUB = 32;
-    private static final int[] V = Iq4NlLevels.VALUES;
+    private static final NonLinearLevels V = IqkLevels.IQ4NL;
 
     /** Per-call scratch (a search is single-threaded; codecs allocate one per quantize call). */
     private final float[] w = new float[SUB];
@@ -28,11 +30,7 @@ final class Iq4NlSearch {
         float amaxScale = 0;
         for (int ib = 0; ib < s / SUB; ib++) {
             int x0 = xOff + ib * SUB;
-            if (qw != null) {
-                QuantMath.sigmaWeights(x, x0, qw, qwOff + ib * SUB, sigma2, true, w, SUB);
-            } else {
-                QuantMath.squareWeights(x, x0, w, SUB);
-            }
+            QuantMath.importanceWeights(x, x0, qw, qwOff + ib * SUB, sigma2, true, false, w, 0, SUB);
             float d = searchScale(x, x0);
             scales[ib] = d;
             float ad = Math.abs(d);
@@ -49,14 +47,14 @@ final class Iq4NlSearch {
         if (Math.abs(max) < 1e-15f) {
             return 0;
         }
-        float d = -max / V[0];
+        float d = -max / V.level(0);
         float id = 1 / d;
         float sumqx = 0;
         float sumq2 = 0;
         for (int j = 0; j < SUB; j++) {
-            int l = Iq4NlLevels.bestIndex(id * x[x0 + j]);
+            int l = V.nearest(id * x[x0 + j]);
             levels[j] = (byte) l;
-            float q = V[l];
+            float q = V.level(l);
             float wq = w[j] * q;
             sumqx = Math.fma(wq, x[x0 + j], sumqx);
             sumq2 = Math.fma(wq, q, sumq2);
@@ -68,13 +66,13 @@ final class Iq4NlSearch {
         float bestSumq2 = sumq2;
         for (int itry = -7; itry <= 7; itry++) {
             for (int end = 0; end < 2; end++) {
-                float cid = (itry + (end == 0 ? V[0] : V[15])) / max;
+                float cid = (itry + (end == 0 ? V.level(0) : V.level(15))) / max;
                 float cqx = 0;
                 float cq2 = 0;
                 for (int j = 0; j < SUB; j++) {
-                    int l = Iq4NlLevels.bestIndex(cid * x[x0 + j]);
+                    int l = V.nearest(cid * x[x0 + j]);
                     candidate[j] = (byte) l;
-                    float q = V[l];
+                    float q = V.level(l);
                     float wq = w[j] * q;
                     cqx = Math.fma(wq, x[x0 + j], cqx);
                     cq2 = Math.fma(wq, q, cq2);
@@ -98,17 +96,17 @@ final class Iq4NlSearch {
             for (int j = 0; j < SUB; j++) {
                 int l = levels[j];
                 float xj = x[x0 + j];
-                float resid = xj - d * V[l];
+                float resid = xj - d * V.level(l);
                 float g = d * w[j] * resid;
                 if (g > 0 && l < 15) {
-                    float step = (V[l + 1] - V[l]) / g;
+                    float step = (V.level(l + 1) - V.level(l)) / g;
                     if (step < minStep) {
                         minStep = step;
                         bestJ = j;
                         bestNew = l + 1;
                     }
                 } else if (g < 0 && l > 0) {
-                    float step = (V[l - 1] - V[l]) / g;
+                    float step = (V.level(l - 1) - V.level(l)) / g;
                     if (step < minStep) {
                         minStep = step;
                         bestJ = j;
@@ -119,8 +117,8 @@ final class Iq4NlSearch {
             if (bestJ < 0) {
                 break;
             }
-            int qOld = V[levels[bestJ]];
-            int qNew = V[bestNew];
+            int qOld = V.level(levels[bestJ]);
+            int qNew = V.level(bestNew);
             float wj = w[bestJ];
             float xj = x[x0 + bestJ];
             float newSumqx = sumqx + wj * xj * (qNew - qOld);

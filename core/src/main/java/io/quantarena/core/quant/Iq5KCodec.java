@@ -4,6 +4,10 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ5_K (spec/quant-types.md §9.5), 176 bytes per 256: fp16 d, shift bits, 6-bit signed scales of
  * sixteen 16-element sub-blocks (as IQ4_K), low 4 index bits in qs (two 32-blocks per 32 bytes),
@@ -34,7 +38,7 @@ final class Iq5KCodec extends IqkSignedScaleCodec {
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += 176, y += QK) {
             float d = fp16At(src, blk);
-            int extra = src.get(SHORT_LE, blk + 2);
+            int extra = src.get(LE_SHORT, blk + 2);
             for (int ib = 0; ib < 16; ib++) {
                 float dl = d * Iq4KCodec.sixBitScale(src, blk, ib);
                 NonLinearLevels v = IqkLevels.IQ5[(extra >> ib) & 1];

@@ -4,6 +4,9 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.quantarena.core.quant.QuantMath.LE_FLOAT;
+import static io.quantarena.core.quant.QuantMath.u8;
+
 /**
  * IQ5_KS (spec/quant-types.md §9.8): float32 row scale, then per 256 block eight scale bytes (as
  * IQ4_KS), qs[128] with the low 4 index bits (sub-blocks 2c and 2c+1 share qs[32c…32c+31], low and
@@ -27,7 +30,7 @@ final class Iq5KsCodec extends IqkRowScaleCodec {
 
     @Override
     void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff) {
-        float d = src.get(FLOAT_LE, off);
+        float d = src.get(LE_FLOAT, off);
         long blk = off + 4;
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {

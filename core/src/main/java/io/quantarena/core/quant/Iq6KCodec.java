@@ -3,6 +3,11 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static io.quantarena.core.quant.QuantMath.LE_SHORT;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.u8;
 
 /**
  * IQ6_K (spec/quant-types.md §9.6), 212 bytes per 256: fp16 d, shift bits, int8 scales of sixteen
@@ -51,9 +56,9 @@ final class Iq6KCodec extends IqkSignedScaleCodec {
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += 212, y += QK) {
             float d = fp16At(src, blk);
-            int extra = src.get(SHORT_LE, blk + 2);
+            int extra = src.get(LE_SHORT, blk + 2);
             for (int ib = 0; ib < 16; ib++) {
-                float dl = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, blk + 4 + ib);
+                float dl = d * src.get(ValueLayout.JAVA_BYTE, blk + 4 + ib);
                 int shift = 64 * ((extra >> ib) & 1);
                 int b = ib / 2;
                 long qs = blk + 20 + 32 * (b / 2);

@@ -1,8 +1,9 @@
 package io.quantarena.core.quant;
 
 /**
- * The ik level sets, built once on first use (class initialisation is lazy and thread-safe).
- * Each entry is {normal, shifted}; spec/quant-types.md §2.8 gives the index-table limits.
+ * The non-linear level sets, built once on first use (class initialisation is lazy and
+ * thread-safe). Each ik entry is {normal, shifted}; spec/quant-types.md §2.8 gives the
+ * index-table limits.
  */
 final class IqkLevels {
 
@@ -11,6 +12,12 @@ final class IqkLevels {
     static final NonLinearLevels[] IQ4 = NonLinearLevels.pair(IqkTables.IQ4K_VALUES, IqkTables.IQ4NL_INDEX, 241, false);
     static final NonLinearLevels[] IQ5 = NonLinearLevels.pair(IqkTables.IQ5NL_VALUES, IqkTables.IQ5NL_INDEX, 247, false);
     static final NonLinearLevels[] IQ6 = NonLinearLevels.pair(IqkTables.IQ6NL_VALUES, IqkTables.IQ6NL_INDEX, 249, true);
+
+    /**
+     * {@code kvalues_iq4nl} of IQ4_NL and IQ4_XS with ggml's {@code best_index_iq4nl}: the normal
+     * half of the IQ4_K levels, which share its index table.
+     */
+    static final NonLinearLevels IQ4NL = IQ4[0];
 
     private IqkLevels() {
     }

@@ -14,33 +14,6 @@ final class IqkQuantMath {
     private IqkQuantMath() {
     }
 
-    static float fp16ToFloat(short h) {
-        return Float.float16ToFloat(h);
-    }
-
-    /** IEEE round-to-nearest-even; NaN becomes 0x7E00 as in ggml. */
-    static short floatToFp16(float f) {
-        return Float.isNaN(f) ? (short) 0x7E00 : Float.floatToFloat16(f);
-    }
-
-    /** ggml's {@code nearest_int}: round half to even. */
-    static int nearestInt(float x) {
-        return (int) Math.rint(x);
-    }
-
-    static int clamp(int v, int lo, int hi) {
-        return Math.min(Math.max(v, lo), hi);
-    }
-
-    /** Σ x² over {@code n} values as a plain ordered float sum (products rounded, §1.1). */
-    static float sumOfSquares(float[] x, int off, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) {
-            s += x[off + i] * x[off + i];
-        }
-        return s;
-    }
-
     /**
      * The per-row weight sanitizing of ik's QHelper (§2.1): copies the imatrix to {@code out} and
      * replaces every block of {@code blockSize} weights by 1e-9 when Σqw², Σx² or Σqw·|x| of the
@@ -69,7 +42,11 @@ final class IqkQuantMath {
         }
     }
 
-    /** Index (first wins) of the element with the largest |x| among {@code n} values. */
+    /**
+     * Index (first wins) of the element with the largest |x| among {@code n} values. Not
+     * {@link QuantMath#signedMaxAbs}: this one starts from element 0, so a NaN there wins, and the
+     * ik encoders' bytes for such rows depend on it.
+     */
     static int argMaxAbs(float[] x, int off, int n) {
         int best = 0;
         float amax = Math.abs(x[off]);
@@ -88,6 +65,8 @@ final class IqkQuantMath {
      * l ∈ [−nmax, nmax−1] that fit {@code x} best under weights {@code w}; levels l + nmax go to
      * {@code levels} when it is not null. Candidate inverse scales −(nmax + 0.1·is)/max, is ≠ 0.
      * Unfused: fusing the sums or the level rounding made no difference on the test data.
+     * Kept apart from {@link KQuantMath#makeQxQuants} (§2.2), which has other candidates, a greedy
+     * refinement and rounds the exact product nearest_int(iscale·x).
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xo, float[] w, int wo, int[] levels) {
         int im = argMaxAbs(x, xo, n);
@@ -138,15 +117,14 @@ final class IqkQuantMath {
     }
 
     private static int qxLevel(float iscale, float x, int nmax) {
-        return clamp(nearestInt(iscale * x), -nmax, nmax - 1);
+        return QuantMath.clamp(QuantMath.nearestInt(iscale * x), -nmax, nmax - 1);
     }
 
-    /** Rejects row lengths that are not whole 256-element super-blocks. */
-    static int superBlocks(int nPerRow, String typeName) {
-        if (nPerRow <= 0 || nPerRow % 256 != 0) {
-            throw new IllegalArgumentException("row length " + nPerRow + " is not a positive multiple of 256, "
-                    + "the super-block size of " + typeName);
-        }
-        return nPerRow / 256;
+    /**
+     * The odd row-relative sub-block scale of IQ4_KS, IQ5_KS and IQ4_KSS (§9.7–§9.9):
+     * l = 2·clamp(nearest_int(0.5·(id·scale + 127)), 0, 127) − 127, stored as l + 127.
+     */
+    static int oddRowScale(float id, float scale) {
+        return 2 * QuantMath.clamp(QuantMath.nearestInt(0.5f * (id * scale + 127)), 0, 127) - 127;
     }
 }

@@ -2,6 +2,9 @@ package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
 
+import static io.quantarena.core.quant.QuantMath.putFloatLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+
 /**
  * Encoder frame of IQ4_KS and IQ5_KS (spec/quant-types.md §9.7, §9.8): float32 row scale, then per
  * 256 block eight scale bytes (bit 0 = shifted levels, ls = (byte &amp; 254) − 127, odd) of the
@@ -54,10 +57,10 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
         float amaxScale = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
-                IqkWeights.compute(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
+                QuantMath.importanceWeights(x, xb + 32 * ib, qw, ibl * QK + 32 * ib, sigma2, fusedWeights, false, s.w, 0, 32);
                 s.search.search(x, xb + 32 * ib, s.w, 0, 32);
                 if (s.search.isShifted) {
                     out[blk + ib] = 1;
@@ -68,7 +71,7 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
         }
         float d = amaxScale / 127;
         if (d == 0) {
-            putFloat(out, 0, 0f);
+            putFloatLE(out, 0, 0f);
             return;
         }
         float id = 1 / d;
@@ -76,18 +79,16 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
         float sumq2 = 0;
         for (int ibl = 0; ibl < nb; ibl++) {
             int xb = xOff + ibl * QK;
-            float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+            float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
             int blk = 4 + ibl * blockBytes;
             for (int ib = 0; ib < 8; ib++) {
-                int l = 2 * IqkQuantMath.clamp(
-                        IqkQuantMath.nearestInt(0.5f * (id * s.scales[ibl * 8 + ib] + 127)), 0, 127);
-                out[blk + ib] |= (byte) l;
-                l -= 127;
+                int l = IqkQuantMath.oddRowScale(id, s.scales[ibl * 8 + ib]);
+                out[blk + ib] |= (byte) (l + 127);
                 NonLinearLevels v = levels[out[blk + ib] & 1];
                 float dl = d * l;
                 float idl = dl != 0 ? 1 / dl : 0;
                 int xs = xb + 32 * ib;
-                IqkWeights.compute(x, xs, qw, ibl * QK + 32 * ib, sigma2, false, fusedWeights, s.w, 32);
+                QuantMath.importanceWeights(x, xs, qw, ibl * QK + 32 * ib, sigma2, fusedWeights, false, s.w, 0, 32);
                 float[] w = s.w;
                 if (pairedSums) {
                     for (int j = 0; j < 16; j++) {
@@ -114,6 +115,6 @@ abstract class IqkRowScaleCodec extends IqkCodec<IqkRowScaleCodec.Scratch> {
                 }
             }
         }
-        putFloat(out, 0, sumq2 > 0 ? sumqx / sumq2 : d);
+        putFloatLE(out, 0, sumq2 > 0 ? sumqx / sumq2 : d);
     }
 }

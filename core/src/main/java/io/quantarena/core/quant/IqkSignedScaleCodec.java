@@ -2,6 +2,12 @@ package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
 
+import static io.quantarena.core.quant.QuantMath.clamp;
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.putFp16;
+import static io.quantarena.core.quant.QuantMath.putShortLE;
+import static io.quantarena.core.quant.QuantMath.sumOfSquares;
+
 /**
  * Encoder frame of IQ4_K, IQ5_K and IQ6_K (spec/quant-types.md §9.4–9.6): fp16 super-block scale
  * at offset 0, shift bits of the sixteen 16-element sub-blocks at offset 2, signed sub-block scales
@@ -72,9 +78,9 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
     }
 
     private void encodeBlock(float[] x, int xb, float[] qw, int wb, byte[] out, int blk, Scratch s) {
-        float sigma2 = 2 * IqkQuantMath.sumOfSquares(x, xb, QK) / QK;
+        float sigma2 = 2 * sumOfSquares(x, xb, QK) / QK;
         float[] w = s.w;
-        IqkWeights.compute(x, xb, qw, wb, sigma2, quarterSigmaDefault, false, w, QK);
+        QuantMath.importanceWeights(x, xb, qw, wb, sigma2, false, quarterSigmaDefault, w, 0, QK);
         float maxScale = 0;
         float amaxScale = 0;
         int extra = 0;
@@ -94,13 +100,13 @@ abstract class IqkSignedScaleCodec extends IqkCodec<IqkSignedScaleCodec.Scratch>
         if (amaxScale == 0 && !zeroBlockKeepsIndices) {
             return;
         }
-        putShort(out, blk + 2, (short) extra);
+        putShortLE(out, blk + 2, (short) extra);
         float d = -maxScale / scaleDivisor;
         float id = d != 0 ? 1 / d : 0;
         float sumqx = 0;
         float sumq2 = 0;
         for (int ib = 0; ib < 16; ib++) {
-            int ls = IqkQuantMath.clamp(IqkQuantMath.nearestInt(id * s.scales[ib]), lsMin, lsMax);
+            int ls = clamp(nearestInt(id * s.scales[ib]), lsMin, lsMax);
             storeScale(out, blk, ib, ls);
             float dl = d * ls;
             if (dl == 0 && !zeroBlockKeepsIndices) {

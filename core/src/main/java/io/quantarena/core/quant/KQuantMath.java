@@ -2,6 +2,7 @@ package io.quantarena.core.quant;
 
 import java.util.Arrays;
 
+import static io.quantarena.core.quant.QuantMath.clamp;
 import static io.quantarena.core.quant.QuantMath.nearestInt;
 import static io.quantarena.core.quant.QuantMath.nearestIntOfProduct;
 
@@ -27,12 +28,6 @@ public final class KQuantMath {
     static final float GROUP_MAX_EPS = 1e-15f;
 
     private KQuantMath() {
-    }
-
-    // ---------------------------------------------------------------- small helpers
-
-    private static int clamp(int v, int lo, int hi) {
-        return Math.min(Math.max(v, lo), hi);
     }
 
     // ---------------------------------------------------------------- make_qx_quants (§2.2)

@@ -186,7 +186,7 @@ final class LatticeGrid {
     int searchGroup(float id, float scale, float[] xval, float[] waux, int off, int maxCode, int[] codes) {
         int u = 0;
         for (int i = 0; i < dim; i++) {
-            int c = LatticeQuantMath.latticeCode(id, xval[off + i], maxCode);
+            int c = QuantMath.oddLevel(id, xval[off + i], maxCode);
             codes[off + i] = c;
             u |= c << (bits * i);
         }
@@ -233,6 +233,8 @@ final class LatticeGrid {
     /**
      * The IQ1 neighbour search (§8.7 step 5): among the neighbours of u, the grid point minimising
      * Σ w_i·(scale·xx[c_i] − x_i)² with the signed x and the shifted values xx (strict <, first wins).
+     * Unlike {@link #bestNeighbour} the products are rounded, not fused: the IQ1 reference rows
+     * match both, other inputs do not, so each keeps the form it was written with.
      */
     int bestNeighbourIq1(int u, float[] x, int xOff, float[] w, int wOff, float scale, float[] xx) {
         int start = neighbourStart(u);

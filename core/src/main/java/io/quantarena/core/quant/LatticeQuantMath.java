@@ -2,8 +2,7 @@ package io.quantarena.core.quant;
 
 /**
  * Scalar steps shared by the lattice quantizers (spec/quant-types.md §8): sign extraction,
- * lattice codes of scaled magnitudes, {@code make_qp_quants} (§2.7), the weights of §4 and the
- * sorted prefix sums of the exhaustive searches.
+ * {@code make_qp_quants} (§2.7) and the sorted prefix sums of the exhaustive searches.
  *
  * <p>Arithmetic is plain float in the order the spec writes it, except where a comment names
  * a fused multiply-add that the reference vectors measurably require (§1.1).
@@ -60,18 +59,6 @@ final class LatticeQuantMath {
         return m;
     }
 
-    /** Lattice code of a scaled magnitude: clamp(nearest_int(0.5·(id·v − 1)), 0, maxCode). */
-    static int latticeCode(float id, float v, int maxCode) {
-        int l = QuantMath.nearestInt(0.5f * (id * v - 1));
-        return Math.max(0, Math.min(maxCode, l));
-    }
-
-    /** Stored scale of a sub-block: clamp(nearest_int(0.5·(id·scale − 1)), 0, max). */
-    static int scaleNibble(float id, float scale, int max) {
-        int l = QuantMath.nearestInt(0.5f * (id * scale - 1));
-        return Math.max(0, Math.min(max, l));
-    }
-
     /**
      * The least-squares terms of lattice codes (§2.9): fit[0] = Σ w·xval·q, fit[1] = Σ w·q² over
      * n elements with lattice values q = 2c+1, summed in index order.
@@ -88,12 +75,9 @@ final class LatticeQuantMath {
         fit[1] = sumq2;
     }
 
-    /** Default weights w = c + x² (c = 0.25σ² for the IQ2 types). */
-    static void offsetSquareWeights(float[] x, int xOff, float c, float[] w, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[xOff + i];
-            w[i] = c + v * v;
-        }
+    /** The sign of element j under an 8-bit negation mask: −v if bit j is set. */
+    static float signed(float v, int mask, int j) {
+        return (mask & (1 << j)) != 0 ? -v : v;
     }
 
     /** Square roots of n weights (the neighbour searches weigh by √w). */
@@ -137,7 +121,9 @@ final class LatticeQuantMath {
     /**
      * {@code make_qp_quants} (§2.7) on n non-negative values with levels 0…nmax; returns the
      * least-squares scale of the refined levels (the lattice quantizers need only the scale).
-     * {@code levels} is scratch of at least n entries.
+     * {@code levels} is scratch of at least n entries. Kept apart from
+     * {@link KQuantMath#makeQpQuants}, which fuses as recipe R4 (§1.1, verified for Q4_K/Q5_K):
+     * here every product is rounded; the IQ2_XXS reference rows match both, other inputs do not.
      */
     static float qpScale(int n, int nmax, float[] x, int xOff, float[] w, int wOff, int[] levels) {
         float max = 0;

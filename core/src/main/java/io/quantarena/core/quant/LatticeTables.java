@@ -4,7 +4,7 @@ import java.util.Base64;
 
 /**
  * Lookup tables of the lattice ("i-quant") formats, generated from {@code spec/tables/*.txt} by
- * {@code core/tools/gen_lattice_tables.py} (do not edit by hand). Each table holds the
+ * {@code core/scripts/gen_lattice_tables.py} (do not edit by hand). Each table holds the
  * little-endian bytes of the reference's words, i.e. the byte j of grid entry k, which is how the
  * formats use them (tables/README.md); {@code LatticeTablesTest} checks them against the files.
  */

@@ -53,8 +53,8 @@ final class LegacyReferenceQuantizer {
         }
         float d = (max - min) / nmax;
         float id = d != 0 ? 1.0f / d : 0.0f;
-        QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
-        QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(min));
+        QuantMath.putFp16(block, 0, d);
+        QuantMath.putFp16(block, 2, min);
         for (int j = 0; j < n; j++) {
             int l = (byte) (int) Math.fma(x[x0 + j] - min, id, 0.5f);
             levels[j] = capAtNmax ? Math.min(nmax, l) : l;

@@ -20,8 +20,8 @@ final class Q2KCodec extends SuperBlockCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, 80);
-        float dmin = fp16At(b, 82);
+        float d = QuantMath.fp16At(b, 80);
+        float dmin = QuantMath.fp16At(b, 82);
         for (int k = 0; k < 16; k++) {
             int sc = b[k] & 0xFF;
             float dl = d * (sc & 15);
@@ -134,7 +134,7 @@ final class Q2KCodec extends SuperBlockCodec {
             float dm = dmin * (sc >> 4);
             for (int i = 0; i < 16; i++) {
                 int l = QuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
-                levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
+                levels[16 * j + i] = QuantMath.clamp(l, 0, 3);
             }
         }
         pack2BitLevels(levels, out, 16);
@@ -164,11 +164,11 @@ final class Q2KCodec extends SuperBlockCodec {
             float id = dq != 0 ? 1 / dq : 0;
             for (int i = 0; i < 16; i++) {
                 int l = QuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
-                levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
+                levels[16 * j + i] = QuantMath.clamp(l, 0, 3);
             }
         }
         pack2BitLevels(levels, out, 16);
-        QuantMath.putShortLE(out, 80, QuantMath.floatToFp16(dm));
-        QuantMath.putShortLE(out, 82, QuantMath.floatToFp16(mm));
+        QuantMath.putFp16(out, 80, dm);
+        QuantMath.putFp16(out, 82, mm);
     }
 }

@@ -29,7 +29,7 @@ final class Q3KCodec extends SuperBlockCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, D);
+        float d = QuantMath.fp16At(b, D);
         for (int k = 0; k < 16; k++) {
             float dl = d * (scaleCode(b, k) - 32);
             for (int i = 0; i < 16; i++) {
@@ -61,7 +61,7 @@ final class Q3KCodec extends SuperBlockCodec {
                 float iscale = -32f / maxScale;
                 for (int j = 0; j < 16; j++) {
                     int l = (byte) QuantMath.nearestIntOfProduct(iscale, s.scales[j]);
-                    putScaleCode(out, j, Math.min(Math.max(l, -32), 31) + 32);
+                    putScaleCode(out, j, QuantMath.clamp(l, -32, 31) + 32);
                 }
                 dh = QuantMath.floatToFp16(1 / iscale);
             } else {
@@ -89,7 +89,7 @@ final class Q3KCodec extends SuperBlockCodec {
             }
             for (int i = 0; i < 16; i++) {
                 int l = QuantMath.nearestInt(x[xo + 16 * j + i] / dq);
-                levels[16 * j + i] = Math.min(Math.max(l, -4), 3) + 4;
+                levels[16 * j + i] = QuantMath.clamp(l, -4, 3) + 4;
             }
         }
         Arrays.fill(out, HMASK, HMASK + 32, (byte) 0);

@@ -19,8 +19,8 @@ final class Q5KCodec extends ScaleMinKCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, 0);
-        float dmin = fp16At(b, 2);
+        float d = QuantMath.fp16At(b, 0);
+        float dmin = QuantMath.fp16At(b, 2);
         for (int c = 0; c < 4; c++) {
             float d1 = d * scaleOf(b, 2 * c);
             float m1 = dmin * minOf(b, 2 * c);

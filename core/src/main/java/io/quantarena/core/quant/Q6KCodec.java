@@ -21,7 +21,7 @@ final class Q6KCodec extends SuperBlockCodec {
 
     @Override
     void decodeBlock(byte[] b, float[] dst, int o) {
-        float d = fp16At(b, D);
+        float d = QuantMath.fp16At(b, D);
         for (int h = 0; h < 2; h++) {
             int ql = QL + 64 * h;
             int qh = QH + 32 * h;
@@ -73,7 +73,7 @@ final class Q6KCodec extends SuperBlockCodec {
             }
             for (int i = 0; i < 16; i++) {
                 int l = QuantMath.nearestInt(x[xo + 16 * j + i] / dq);
-                levels[16 * j + i] = Math.min(Math.max(l, -32), 31) + 32;
+                levels[16 * j + i] = QuantMath.clamp(l, -32, 31) + 32;
             }
         }
         for (int h = 0; h < 2; h++) {

@@ -3,7 +3,6 @@ package io.quantarena.core.quant;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Q6_0 (ik id 133), 32 elements in 26 bytes; y = (q − 32)·d. Not described in the spec's
@@ -23,10 +22,7 @@ import java.lang.foreign.ValueLayout;
  * σ² = Σx²/ne0 over the row (as Q5_0's imatrix path). An all-zero block gives d = +0 and
  * all q = 0.
  */
-public final class Q6_0Codec implements QuantCodec {
-
-    private static final int QK = 32;
-    private static final int BLOCK_BYTES = 26;
+public final class Q6_0Codec extends LegacyBlockCodec {
 
     @Override
     public GgmlType type() {
@@ -34,57 +30,31 @@ public final class Q6_0Codec implements QuantCodec {
     }
 
     @Override
-    public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
-        QuantArgs.checkDequantize(type(), dst, dstOffset, n);
-        int nb = n / QK;
-        for (int b = 0; b < nb; b++) {
-            long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
-            int o = dstOffset + b * QK;
-            for (int j = 0; j < 16; j++) {
-                int h = (src.get(ValueLayout.JAVA_BYTE, p + 2 + (j & 7)) & 0xFF) >>> (4 * (j >>> 3));
-                int q = src.get(ValueLayout.JAVA_BYTE, p + 10 + j) & 0xFF;
-                int lo = (q & 0x0F) | (h & 3) << 4;
-                int hi = (q >>> 4) | ((h >>> 2) & 3) << 4;
-                dst[o + j] = (lo - 32) * d;
-                dst[o + j + 16] = (hi - 32) * d;
-            }
+    void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
+        float d = QuantMath.fp16At(src, p);
+        for (int j = 0; j < 16; j++) {
+            int h = QuantMath.u8(src, p + 2 + (j & 7)) >>> (4 * (j >>> 3));
+            int q = QuantMath.u8(src, p + 10 + j);
+            int lo = (q & 0x0F) | (h & 3) << 4;
+            int hi = (q >>> 4) | ((h >>> 2) & 3) << 4;
+            dst[o + j] = (lo - 32) * d;
+            dst[o + j + 16] = (hi - 32) * d;
         }
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, int nrows, int nPerRow, float[] imatrix,
-                         MemorySegment dst, long dstOffset) {
-        int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
-        byte[] block = new byte[BLOCK_BYTES];
-        int[] levels = new int[QK];
-        float[] w = new float[QK];
-        long out = dstOffset;
-        for (int r = 0; r < nrows; r++) {
-            int row = srcOffset + r * nPerRow;
-            float sigma2 = imatrix != null ? QuantMath.sumOfSquares(src, row, nPerRow) / nPerRow : 0;
-            for (int b = 0; b < nb; b++) {
-                int x0 = row + b * QK;
-                float d;
-                if (imatrix == null) {
-                    d = KQuantMath.makeQxQuants(QK, 32, src, x0, levels, 0, null, 0);
-                } else {
-                    QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
-                    d = KQuantMath.makeQxQuants(QK, 32, src, x0, levels, 0, w, 0);
-                }
-                QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
-                for (int j = 0; j < 8; j++) {
-                    block[2 + j] = 0;
-                }
-                for (int j = 0; j < 16; j++) {
-                    int lo = levels[j];
-                    int hi = levels[j + 16];
-                    block[10 + j] = (byte) ((lo & 0x0F) | (hi & 0x0F) << 4);
-                    block[2 + (j & 7)] |= (byte) (((lo >>> 4) | (hi >>> 4) << 2) << (4 * (j >>> 3)));
-                }
-                MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, out, BLOCK_BYTES);
-                out += BLOCK_BYTES;
-            }
+    void quantizeLevels(float[] x, int x0, float[] w, Scratch s, byte[] block) {
+        // without imatrix w is null: make_qx_quants then weighs by x²
+        QuantMath.putFp16(block, 0, KQuantMath.makeQxQuants(QK, 32, x, x0, s.levels, 0, w, 0));
+    }
+
+    @Override
+    void packLevels(int[] levels, byte[] block) {
+        for (int j = 0; j < 16; j++) {
+            int lo = levels[j];
+            int hi = levels[j + 16];
+            block[10 + j] = (byte) ((lo & 0x0F) | (hi & 0x0F) << 4);
+            block[2 + (j & 7)] |= (byte) (((lo >>> 4) | (hi >>> 4) << 2) << (4 * (j >>> 3)));
         }
     }
 }

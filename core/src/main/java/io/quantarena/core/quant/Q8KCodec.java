@@ -16,7 +16,7 @@ import java.lang.foreign.ValueLayout;
  * {@link Rounding#RUNTIME} (the AVX2 {@code iqk_quantize_row_q8_K} used for activations at run
  * time: d = amax/127, q = round-half-even(x·(127/amax))).
  */
-public final class Q8KCodec implements QuantCodec {
+public final class Q8KCodec extends BlockCodec {
 
     /** Which ik routine's rounding to reproduce. */
     public enum Rounding { REFERENCE, RUNTIME }
@@ -48,30 +48,17 @@ public final class Q8KCodec implements QuantCodec {
     }
 
     @Override
-    public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
-        QuantArgs.checkDequantize(type(), dst, dstOffset, n);
-        int nb = n / QK;
-        for (int b = 0; b < nb; b++) {
-            long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = src.get(QuantMath.LE_FLOAT, p);
-            int o = dstOffset + b * QK;
-            for (int j = 0; j < QK; j++) {
-                dst[o + j] = d * src.get(ValueLayout.JAVA_BYTE, p + OFF_QS + j);
-            }
+    void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
+        float d = src.get(QuantMath.LE_FLOAT, p);
+        for (int j = 0; j < QK; j++) {
+            dst[o + j] = d * src.get(ValueLayout.JAVA_BYTE, p + OFF_QS + j);
         }
     }
 
     /** The imatrix is ignored (activations have none). */
     @Override
-    public void quantize(float[] src, int srcOffset, int nrows, int nPerRow, float[] imatrix,
-                         MemorySegment dst, long dstOffset) {
-        int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
-        byte[] block = new byte[BLOCK_BYTES];
-        int totalBlocks = nrows * nb;
-        for (int b = 0; b < totalBlocks; b++) {
-            quantizeBlock(src, srcOffset + b * QK, rounding, block);
-            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) b * BLOCK_BYTES, BLOCK_BYTES);
-        }
+    BlockEncoder newEncoder() {
+        return (x, x0, qw, qwOff, block) -> quantizeBlock(x, x0, rounding, block);
     }
 
     /** Quantizes 256 values at {@code x[x0]} into one 296-byte block. */
@@ -106,7 +93,7 @@ public final class Q8KCodec implements QuantCodec {
             total += s;
             QuantMath.putShortLE(block, OFF_BSUMS + 2 * g, (short) s);
         }
-        QuantMath.putIntLE(block, 0, Float.floatToRawIntBits(d));
-        QuantMath.putIntLE(block, OFF_SUM, Float.floatToRawIntBits(d * total));
+        QuantMath.putFloatLE(block, 0, d);
+        QuantMath.putFloatLE(block, OFF_SUM, d * total);
     }
 }

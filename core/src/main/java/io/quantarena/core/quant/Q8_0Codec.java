@@ -6,10 +6,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Q8_0 (id 8): fp16 d + 32 int8, y = d·q (spec §5.1). The imatrix is ignored, as in ggml. */
-public final class Q8_0Codec implements QuantCodec {
+public final class Q8_0Codec extends BlockCodec {
 
     private static final int QK = 32;
-    private static final int BLOCK_BYTES = 34;
 
     @Override
     public GgmlType type() {
@@ -17,37 +16,23 @@ public final class Q8_0Codec implements QuantCodec {
     }
 
     @Override
-    public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
-        QuantArgs.checkDequantize(type(), dst, dstOffset, n);
-        int nb = n / QK;
-        for (int b = 0; b < nb; b++) {
-            long p = srcOffset + (long) b * BLOCK_BYTES;
-            float d = QuantMath.fp16ToFloat(src.get(QuantMath.LE_SHORT, p));
-            int o = dstOffset + b * QK;
-            for (int j = 0; j < QK; j++) {
-                dst[o + j] = src.get(ValueLayout.JAVA_BYTE, p + 2 + j) * d;
-            }
+    void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
+        float d = QuantMath.fp16At(src, p);
+        for (int j = 0; j < QK; j++) {
+            dst[o + j] = src.get(ValueLayout.JAVA_BYTE, p + 2 + j) * d;
         }
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, int nrows, int nPerRow, float[] imatrix,
-                         MemorySegment dst, long dstOffset) {
-        int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
-        byte[] block = new byte[BLOCK_BYTES];
-        long out = dstOffset;
-        int totalBlocks = nrows * nb;
-        for (int b = 0; b < totalBlocks; b++) {
-            int x0 = srcOffset + b * QK;
-            float amax = QuantMath.maxAbs(src, x0, QK);
+    BlockEncoder newEncoder() {
+        return (x, x0, qw, qwOff, block) -> {
+            float amax = QuantMath.maxAbs(x, x0, QK);
             float d = amax / 127;
             float id = d != 0 ? 1.0f / d : 0.0f;
-            QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+            QuantMath.putFp16(block, 0, d);
             for (int j = 0; j < QK; j++) {
-                block[2 + j] = (byte) QuantMath.roundHalfAwayFromZero(src[x0 + j] * id);
+                block[2 + j] = (byte) QuantMath.roundHalfAwayFromZero(x[x0 + j] * id);
             }
-            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, out, BLOCK_BYTES);
-            out += BLOCK_BYTES;
-        }
+        };
     }
 }

@@ -1,11 +1,13 @@
 package io.quantarena.core.quant;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Scalar helpers shared by the quant codecs: half-precision conversions, ggml's rounding
- * functions and the importance-weight formulas (spec/quant-types.md §1, §2.1, §4).
+ * Scalar helpers shared by all quant codecs: half-precision conversions, ggml's rounding
+ * functions, the importance-weight formulas (spec/quant-types.md §1, §2.1, §4) and
+ * little-endian access to block fields. Codecs use these rather than local copies.
  */
 public final class QuantMath {
 
@@ -13,6 +15,7 @@ public final class QuantMath {
     public static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The fp16 bit pattern ggml writes for any NaN. */
     public static final short FP16_NAN = 0x7E00;
@@ -59,6 +62,19 @@ public final class QuantMath {
         return (int) Math.rint((double) a * (double) b);
     }
 
+    /** clamp(v, lo, hi) = min(max(v, lo), hi) (spec §1). */
+    public static int clamp(int v, int lo, int hi) {
+        return Math.min(Math.max(v, lo), hi);
+    }
+
+    /**
+     * The l of the odd level 2l+1 nearest to {@code id·v}: clamp(nearest_int(0.5·(id·v − 1)), 0, max).
+     * Lattice codes (§8.1) and the odd sub-block scales of the i-quants and IQ3_K are stored this way.
+     */
+    static int oddLevel(float id, float v, int max) {
+        return clamp(nearestInt(0.5f * (id * v - 1)), 0, max);
+    }
+
     /** C {@code roundf}: round half away from zero (Math.round differs for negative halves). */
     public static int roundHalfAwayFromZero(float x) {
         // in double, |x| + 0.5 is exact for the magnitudes used here (no float rounding up to the next integer)
@@ -101,16 +117,35 @@ public final class QuantMath {
     }
 
     /**
-     * Importance weights {@code w = qw·√(σ² + x²)} (spec §2.1). {@code fusedSquare} selects the
-     * reference binary's {@code √fma(x, x, σ²)} (IQ4_NL/IQ4_XS, the K-quants' recipe R2) instead
-     * of a rounded square (what the legacy Q4_0…Q6_0 imatrix paths match the reference data with).
+     * Importance weights {@code w = qw·√(σ² + x²)} (spec §2.1) into {@code w[wOff … wOff+n)}.
+     * {@code fusedSquare} selects the reference binary's {@code √fma(x, x, σ²)} (IQ4_NL/IQ4_XS,
+     * IQ4_KS, the K-quants' recipe R2) instead of a rounded square (what the legacy Q4_0…Q6_0
+     * imatrix paths and the other i-quants match the reference data with).
      */
     public static void sigmaWeights(float[] x, int xOff, float[] qw, int qwOff, float sigma2, boolean fusedSquare,
-                                    float[] w, int n) {
+                                    float[] w, int wOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float s = fusedSquare ? Math.fma(v, v, sigma2) : sigma2 + v * v;
-            w[i] = qw[qwOff + i] * (float) Math.sqrt(s);
+            w[wOff + i] = qw[qwOff + i] * (float) Math.sqrt(s);
+        }
+    }
+
+    /**
+     * The per-element weights of spec §4 into {@code w[wOff … wOff+n)}: with an imatrix
+     * ({@code qw} not null) {@link #sigmaWeights}; without one x², or ¼σ² + x² where
+     * {@code quarterSigmaDefault} (IQ2_XXS, IQ2_XS, IQ2_S, IQ2_K, IQ2_KS, IQ3_K, IQ5_K, IQ6_K).
+     */
+    static void importanceWeights(float[] x, int xOff, float[] qw, int qwOff, float sigma2, boolean fusedSquare,
+                                  boolean quarterSigmaDefault, float[] w, int wOff, int n) {
+        if (qw != null) {
+            sigmaWeights(x, xOff, qw, qwOff, sigma2, fusedSquare, w, wOff, n);
+            return;
+        }
+        float quarter = 0.25f * sigma2;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            w[wOff + i] = quarterSigmaDefault ? quarter + v * v : v * v;
         }
     }
 
@@ -120,6 +155,26 @@ public final class QuantMath {
             float v = x[xOff + i];
             w[i] = v * v;
         }
+    }
+
+    /** The unsigned byte at {@code off}. */
+    static int u8(MemorySegment s, long off) {
+        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
+    }
+
+    /** The little-endian fp16 at {@code off}, as float. */
+    static float fp16At(MemorySegment s, long off) {
+        return fp16ToFloat(s.get(LE_SHORT, off));
+    }
+
+    /** The little-endian fp16 at {@code b[off]}, as float. */
+    static float fp16At(byte[] b, int off) {
+        return fp16ToFloat((short) ((b[off] & 0xFF) | (b[off + 1] << 8)));
+    }
+
+    /** Writes {@code v} as little-endian fp16 ({@link #floatToFp16}) at {@code b[off]}. */
+    static void putFp16(byte[] b, int off, float v) {
+        putShortLE(b, off, floatToFp16(v));
     }
 
     /** Writes {@code v} little-endian at {@code b[off]}, {@code b[off+1]}. */
@@ -134,5 +189,10 @@ public final class QuantMath {
         b[off + 1] = (byte) (v >> 8);
         b[off + 2] = (byte) (v >> 16);
         b[off + 3] = (byte) (v >> 24);
+    }
+
+    /** Writes the bits of {@code v} little-endian at {@code b[off .. off+3]}. */
+    static void putFloatLE(byte[] b, int off, float v) {
+        putIntLE(b, off, Float.floatToRawIntBits(v));
     }
 }

@@ -117,7 +117,7 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             float dm = dmin * minOf(out, j);
             for (int i = 0; i < 32; i++) {
                 int l = QuantMath.nearestInt((x[xo + 32 * j + i] + dm) / dq);
-                levels[32 * j + i] = Math.min(Math.max(l, 0), nmax);
+                levels[32 * j + i] = QuantMath.clamp(l, 0, nmax);
             }
         }
         packLevels(levels, out);

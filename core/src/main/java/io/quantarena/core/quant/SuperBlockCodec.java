@@ -97,7 +97,7 @@ abstract sealed class SuperBlockCodec implements QuantCodec
     static void imatrixWeights(float[] x, int xo, float[] qw, int qo, float sigmaFactor, int subBlock,
                                KQuantScratch s) {
         float sigma2 = sigmaFactor * QuantMath.sumOfSquares(x, xo, QK_K) / QK_K;
-        QuantMath.sigmaWeights(x, xo, qw, qo, sigma2, true, s.weights, QK_K);
+        QuantMath.sigmaWeights(x, xo, qw, qo, sigma2, true, s.weights, 0, QK_K);
         for (int j = 0; j < QK_K / subBlock; j++) {
             float sw = 0;
             for (int l = 0; l < subBlock; l++) {
@@ -119,10 +119,5 @@ abstract sealed class SuperBlockCodec implements QuantCodec
                         | (levels[e + 96] << 6));
             }
         }
-    }
-
-    /** Little-endian fp16 at {@code b[o]} as float. */
-    static float fp16At(byte[] b, int o) {
-        return QuantMath.fp16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
     }
 }

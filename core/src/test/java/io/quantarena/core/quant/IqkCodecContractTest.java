@@ -49,15 +49,16 @@ class IqkCodecContractTest {
     @MethodSource("types")
     void multiBlockRowsAreConsistentAndThreadSafe(String typeName) throws Exception {
         QuantCodec codec = QuantCodecs.forType(GgmlType.byName(typeName));
-        QuantReferenceData data = QuantReferenceData.get();
+        float[] refSrc = ReferenceManifest.src();
+        float[] refImatrix = ReferenceManifest.imatrix();
         int cols = 1024;
         int rows = 6;
         float[] src = new float[rows * cols];
         // rows 0–23 of the reference input are ordinary weights; four of them make one long row
-        System.arraycopy(data.src, 0, src, 0, src.length);
+        System.arraycopy(refSrc, 0, src, 0, src.length);
         float[] imatrix = new float[cols];
         for (int i = 0; i < cols; i++) {
-            imatrix[i] = data.imatrix[i % data.cols];
+            imatrix[i] = refImatrix[i % refImatrix.length];
         }
         int rowBytes = (int) codec.rowSize(cols);
         byte[] sequential = new byte[rows * rowBytes];
@@ -87,9 +88,8 @@ class IqkCodecContractTest {
             // without a row scale the super-blocks are independent: one long row = four short ones
             assertThat(sequential).as("%s 1024-column rows vs 256-column rows", typeName).isEqualTo(shortRows);
         }
-        double rmseLong = QuantReferenceData.rmse(IqkReferenceTest.decodeAll(codec, sequential, rows, cols), src);
-        double rmseShort = QuantReferenceData.rmse(
-                IqkReferenceTest.decodeAll(codec, shortRows, rows * cols / 256, 256), src);
+        double rmseLong = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, sequential, rows, cols), src);
+        double rmseShort = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, shortRows, rows * cols / 256, 256), src);
         // a row scale shared by four super-blocks costs a little precision, not more
         assertThat(rmseLong).as("%s RMSE of 1024-column rows vs 256-column rows", typeName)
                 .isBetween(rmseShort * 0.9, rmseShort * 1.1);

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,9 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own quantization of blk.0 (without imatrix) must come close to it.
  */
 class IqkReferenceQuantFileTest {
-
-    private static final ValueLayout.OfShort SHORT_LE =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Relative RMSE bounds of a correct decode (measured about 0.07–0.08 for IQ4_KS, 0.032–0.034 for IQ5_K). */
     private static final Map<GgmlType, Double> MAX_RELATIVE_RMSE = Map.of(GgmlType.IQ4_KS, 0.085, GgmlType.IQ5_K, 0.037);
@@ -49,15 +44,14 @@ class IqkReferenceQuantFileTest {
                 for (int r = 0; r < rows; r++) {
                     codec.dequantizeRow(data, r * rowBytes, decoded, r * n, n);
                 }
-                double relative = QuantReferenceData.rmse(decoded, src) / rms(src);
+                double relative = CodecRoundTrip.rmse(decoded, src) / CodecRoundTrip.rms(src);
                 assertThat(relative).as("%s (%s) relative RMSE of the reference quant", t.name(), type)
                         .isLessThan(MAX_RELATIVE_RMSE.get(type));
 
                 if (t.name().startsWith("blk.0.")) {
-                    byte[] ours = new byte[(int) rowBytes * rows];
-                    codec.quantize(src, 0, rows, n, null, MemorySegment.ofArray(ours), 0);
-                    double oursRelative = QuantReferenceData.rmse(IqkReferenceTest.decodeAll(codec, ours, rows, n), src)
-                            / rms(src);
+                    byte[] ours = CodecRoundTrip.encode(codec, src, 0, rows, n, null);
+                    double oursRelative = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, ours, rows, n), src)
+                            / CodecRoundTrip.rms(src);
                     assertThat(oursRelative).as("%s (%s) relative RMSE of our quantization", t.name(), type)
                             .isBetween(relative * 0.9, relative * 1.1);
                 }
@@ -73,16 +67,8 @@ class IqkReferenceQuantFileTest {
         MemorySegment data = file.tensorData(t);
         float[] out = new float[count];
         for (int i = 0; i < count; i++) {
-            out[i] = Float.intBitsToFloat((data.get(SHORT_LE, 2L * i) & 0xFFFF) << 16);
+            out[i] = QuantMath.bf16ToFloat(data.get(QuantMath.LE_SHORT, 2L * i));
         }
         return out;
-    }
-
-    private static double rms(float[] x) {
-        double s = 0;
-        for (float v : x) {
-            s += (double) v * v;
-        }
-        return Math.sqrt(s / x.length);
     }
 }

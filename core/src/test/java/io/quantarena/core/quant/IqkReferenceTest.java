@@ -5,7 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,7 +21,7 @@ class IqkReferenceTest {
     /** Types under test, with whether the encoder is implemented. */
     static final String[] TYPES = {"IQ4_KS", "IQ4_K", "IQ5_K", "IQ6_K", "IQ5_KS", "IQ3_K", "IQ2_K", "IQ2_KS", "IQ4_KSS", "IQ3_KS"};
 
-    private static final QuantReferenceData DATA = QuantReferenceData.get();
+    private static final ReferenceManifest MANIFEST = ReferenceManifest.get();
 
     static Stream<Arguments> cases() {
         List<Arguments> list = new ArrayList<>();
@@ -37,19 +36,12 @@ class IqkReferenceTest {
     @MethodSource("cases")
     void decodeReproducesReferenceExactly(String typeName, String variant) {
         QuantCodec codec = QuantCodecs.forType(GgmlType.byName(typeName));
-        int cols = DATA.cols;
-        int rowBytes = (int) codec.rowSize(cols);
-        assertThat(rowBytes).as("row size of %s", typeName).isEqualTo(DATA.rowBytes(typeName, variant));
-        byte[] q = DATA.quantized(typeName, variant);
-        float[] expected = DATA.dequantized(typeName, variant);
-        float[] actual = decodeAll(codec, q, DATA.rows, cols);
+        ReferenceManifest.Case c = MANIFEST.referenceCase(typeName, variant);
+        int cols = MANIFEST.cols();
+        assertThat(codec.rowSize(cols)).as("row size of %s", typeName).isEqualTo(c.rowBytes());
+        float[] actual = CodecRoundTrip.decode(codec, c.quantizedBytes(), MANIFEST.rows(), cols);
 
-        List<String> diffs = new ArrayList<>();
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                diffs.add("row " + i / cols + " col " + i % cols + ": " + actual[i] + " != " + expected[i]);
-            }
-        }
+        List<String> diffs = CodecRoundTrip.differingValues(c.dequantizedValues(), actual, cols);
         assertThat(diffs).as("%s %s decoded values differing from the reference", typeName, variant).isEmpty();
     }
 
@@ -57,32 +49,17 @@ class IqkReferenceTest {
     @MethodSource("cases")
     void encodeMatchesReferenceBytes(String typeName, String variant) {
         QuantCodec codec = QuantCodecs.forType(GgmlType.byName(typeName));
-        GgmlType type = codec.type();
-        int rows = DATA.rows;
-        int cols = DATA.cols;
-        int rowBytes = (int) codec.rowSize(cols);
-        byte[] expected = DATA.quantized(typeName, variant);
-        byte[] actual = new byte[rows * rowBytes];
-        codec.quantize(DATA.src, 0, rows, cols, variant.equals("imatrix") ? DATA.imatrix : null,
-                MemorySegment.ofArray(actual), 0);
+        ReferenceManifest.Case c = MANIFEST.referenceCase(typeName, variant);
+        int rows = MANIFEST.rows();
+        int cols = MANIFEST.cols();
+        byte[] actual = CodecRoundTrip.encodeReference(codec, c);
 
-        int blocksPerRow = cols / type.blockSize();
-        int meta = type.rowMetaBytes();
-        int bpb = type.bytesPerBlock();
-        List<String> differing = new ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            int row = r * rowBytes;
-            boolean metaDiffers = !equalRange(expected, actual, row, meta);
-            for (int b = 0; b < blocksPerRow; b++) {
-                int at = row + meta + b * bpb;
-                if (metaDiffers || !equalRange(expected, actual, at, bpb)) {
-                    differing.add("row " + r + " block " + b + (metaDiffers ? " (row scale)" : ""));
-                }
-            }
-        }
-        int blocks = rows * blocksPerRow;
-        double ours = QuantReferenceData.rmse(decodeAll(codec, actual, rows, cols), DATA.src);
-        double reference = DATA.rmse(typeName, variant);
+        // a block counts as differing when its bytes or its row's scale differ
+        BlockDiff diff = BlockDiff.of(codec.type(), rows, cols, c.quantizedBytes(), actual);
+        List<String> differing = diff.blocksDifferingWithRowHeader();
+        int blocks = diff.totalBlocks();
+        double ours = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, actual, rows, cols), ReferenceManifest.src());
+        double reference = c.rmse();
         System.out.printf("%s %s: %d/%d blocks identical, rmse %.6g (reference %.6g)%s%n", typeName, variant,
                 blocks - differing.size(), blocks, ours, reference, differing.isEmpty() ? "" : "; differing: " + differing);
 
@@ -91,24 +68,5 @@ class IqkReferenceTest {
                 .isGreaterThanOrEqualTo((int) Math.ceil(0.95 * blocks));
         assertThat(ours).as("%s %s RMSE vs reference %s", typeName, variant, reference)
                 .isLessThanOrEqualTo(reference * 1.01);
-    }
-
-    static float[] decodeAll(QuantCodec codec, byte[] q, int rows, int cols) {
-        int rowBytes = (int) codec.rowSize(cols);
-        float[] out = new float[rows * cols];
-        MemorySegment seg = MemorySegment.ofArray(q);
-        for (int r = 0; r < rows; r++) {
-            codec.dequantizeRow(seg, (long) r * rowBytes, out, r * cols, cols);
-        }
-        return out;
-    }
-
-    private static boolean equalRange(byte[] a, byte[] b, int from, int len) {
-        for (int i = from; i < from + len; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,10 +1,11 @@
 package io.quantarena.core.quant;
 
-import io.quantarena.core.testsupport.SharedAssets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,17 +29,20 @@ class IqkTablesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("tables")
     void compiledTableEqualsSpecFile(String name, byte[] compiled) {
-        int[] expected = SharedAssets.text("spec/tables/" + name + ".txt").lines()
-                .skip(1) // the "# source: ..." header
-                .map(String::strip)
-                .filter(l -> !l.isEmpty())
-                .mapToInt(l -> Integer.decode(l))
-                .toArray();
-        int[] actual = new int[compiled.length];
+        long[] expected = SpecTableFile.values(name + ".txt");
+        long[] actual = new long[compiled.length];
         boolean unsigned = name.equals("iq6nl_index");
         for (int i = 0; i < compiled.length; i++) {
             actual[i] = unsigned ? compiled[i] & 0xFF : compiled[i];
         }
         assertThat(actual).as(name).containsExactly(expected);
+    }
+
+    /** IQ4_NL and IQ4_XS use the normal half of the IQ4_K levels as {@code kvalues_iq4nl}. */
+    @Test
+    void iq4nlLevelsAreKvaluesIq4nl() {
+        NonLinearLevels v = IqkLevels.IQ4NL;
+        long[] actual = IntStream.range(0, v.size()).mapToLong(v::level).toArray();
+        assertThat(actual).as("kvalues_iq4nl").containsExactly(SpecTableFile.values("kvalues_iq4nl.txt"));
     }
 }

@@ -38,20 +38,6 @@ class KQuantCodecTest {
         }
     }
 
-    private static byte[] encode(QuantCodec c, float[] x, int nrows, int nPerRow, float[] imatrix) {
-        byte[] out = new byte[(int) (nrows * c.rowSize(nPerRow))];
-        c.quantize(x, 0, nrows, nPerRow, imatrix, MemorySegment.ofArray(out), 0);
-        return out;
-    }
-
-    private static float[] decode(QuantCodec c, byte[] q, int nrows, int nPerRow) {
-        float[] y = new float[nrows * nPerRow];
-        for (int r = 0; r < nrows; r++) {
-            c.dequantizeRow(MemorySegment.ofArray(q), r * c.rowSize(nPerRow), y, r * nPerRow, nPerRow);
-        }
-        return y;
-    }
-
     @ParameterizedTest
     @EnumSource(KType.class)
     void registeredForItsType(KType k) {
@@ -94,12 +80,12 @@ class KQuantCodecTest {
         float[] imatrix = positiveWeights(new Random(8), n);
         int bpb = k.type().bytesPerBlock();
         for (float[] qw : new float[][]{null, imatrix}) {
-            byte[] q = encode(c, x, 3, n, qw);
+            byte[] q = CodecRoundTrip.encode(c, x, 0, 3, n, qw);
             for (int block : new int[]{2, 3, 5}) {
                 byte[] b = Arrays.copyOfRange(q, block * bpb, (block + 1) * bpb);
                 assertThat(b).as("%s block %d (imatrix %s)", k, block, qw != null).containsOnly((byte) 0);
             }
-            float[] y = decode(c, q, 3, n);
+            float[] y = CodecRoundTrip.decode(c, q, 3, n);
             for (int i = n; i < 2 * n; i++) {
                 assertThat(y[i]).isEqualTo(0f);
             }
@@ -121,9 +107,9 @@ class KQuantCodecTest {
         float[] imatrix = positiveWeights(rnd, n);
         for (float[] x : inputs) {
             for (float[] qw : new float[][]{null, imatrix}) {
-                float[] y = decode(c, encode(c, x, rows, n, qw), rows, n);
-                double rms = KQuantReferenceTest.rmse(x, new float[x.length]);
-                double err = KQuantReferenceTest.rmse(x, y);
+                float[] y = CodecRoundTrip.decode(c, CodecRoundTrip.encode(c, x, 0, rows, n, qw), rows, n);
+                double rms = CodecRoundTrip.rms(x);
+                double err = CodecRoundTrip.rmse(x, y);
                 float amax = 0;
                 for (float v : x) {
                     amax = Math.max(amax, Math.abs(v));
@@ -149,7 +135,7 @@ class KQuantCodecTest {
         float[] imatrix = positiveWeights(new Random(4), n);
         long rowBytes = c.rowSize(n);
         for (float[] qw : new float[][]{null, imatrix}) {
-            byte[] whole = encode(c, x, rows, n, qw);
+            byte[] whole = CodecRoundTrip.encode(c, x, 0, rows, n, qw);
             byte[] chunked = new byte[whole.length];
             MemorySegment dst = MemorySegment.ofArray(chunked);
             try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
@@ -185,8 +171,8 @@ class KQuantCodecTest {
         for (int i = 1; i < x.length; i++) {
             x[i] = Math.max(-m, Math.min(m, x[i]));
         }
-        byte[] q = encode(c, x, rows, n, null);
-        float[] y = decode(c, q, rows, n);
+        byte[] q = CodecRoundTrip.encode(c, x, 0, rows, n, null);
+        float[] y = CodecRoundTrip.decode(c, q, rows, n);
         for (int b = 0; b < rows; b++) {
             assertThat(Arrays.copyOfRange(q, b * 84, b * 84 + 16)).containsOnly((byte) 0x11);
         }
@@ -197,10 +183,10 @@ class KQuantCodecTest {
         // the same rows plus one Gaussian row are no longer ternary as a chunk
         float[] mixed = Arrays.copyOf(x, (rows + 1) * n);
         System.arraycopy(gaussianRows(rnd, 1, n, 0.3f), 0, mixed, rows * n, n);
-        byte[] q2 = encode(c, mixed, rows + 1, n, null);
+        byte[] q2 = CodecRoundTrip.encode(c, mixed, 0, rows + 1, n, null);
         assertThat(Arrays.copyOfRange(q2, 0, 16)).isNotEqualTo(Arrays.copyOfRange(q, 0, 16));
         // and the imatrix encoder never uses the shortcut
-        byte[] qi = encode(c, x, rows, n, positiveWeights(rnd, n));
+        byte[] qi = CodecRoundTrip.encode(c, x, 0, rows, n, positiveWeights(rnd, n));
         assertThat(Arrays.copyOfRange(qi, 0, 16)).isNotEqualTo(Arrays.copyOfRange(q, 0, 16));
     }
 
@@ -210,7 +196,7 @@ class KQuantCodecTest {
         QuantCodec c = k.codec();
         int n = 256;
         float[] x = logNormalRows(new Random(5), 2, n);
-        byte[] plain = encode(c, x, 2, n, null);
+        byte[] plain = CodecRoundTrip.encode(c, x, 0, 2, n, null);
         float[] shifted = new float[x.length + 64];
         System.arraycopy(x, 0, shifted, 64, x.length);
         byte[] out = new byte[plain.length + 13];
@@ -218,7 +204,7 @@ class KQuantCodecTest {
         assertThat(Arrays.copyOfRange(out, 13, out.length)).isEqualTo(plain);
         float[] y = new float[n + 5];
         c.dequantizeRow(MemorySegment.ofArray(out), 13 + c.rowSize(n), y, 5, n);
-        assertThat(Arrays.copyOfRange(y, 5, n + 5)).isEqualTo(Arrays.copyOfRange(decode(c, plain, 2, n), n, 2 * n));
+        assertThat(Arrays.copyOfRange(y, 5, n + 5)).isEqualTo(Arrays.copyOfRange(CodecRoundTrip.decode(c, plain, 2, n), n, 2 * n));
     }
 
     static float[] gaussianRows(Random rnd, int rows, int n, float sigma) {

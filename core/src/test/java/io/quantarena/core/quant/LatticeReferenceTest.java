@@ -1,7 +1,6 @@
 package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
-import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,9 +35,9 @@ class LatticeReferenceTest {
     static final double MIN_MATCHING_BLOCKS = 0.95;
     static final double MAX_RMSE_RATIO = 1.01;
 
-    static final ReferenceManifest MANIFEST = ReferenceManifest.load();
-    static final float[] SRC = SharedAssets.floats(ReferenceManifest.DIR + "src.f32");
-    static final float[] IMATRIX = SharedAssets.floats(ReferenceManifest.DIR + "imatrix.f32");
+    static final ReferenceManifest MANIFEST = ReferenceManifest.get();
+    static final float[] SRC = ReferenceManifest.src();
+    static final float[] IMATRIX = ReferenceManifest.imatrix();
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -69,35 +68,18 @@ class LatticeReferenceTest {
         QuantCodec codec = QuantCodecs.forType(type);
         int rows = MANIFEST.rows();
         int cols = MANIFEST.cols();
-        byte[] q = SharedAssets.bytes(ReferenceManifest.DIR + c.quantized());
-        float[] expected = SharedAssets.floats(ReferenceManifest.DIR + c.dequantized());
-        int rowBytes = (int) codec.rowSize(cols);
-        List<String> differing = new ArrayList<>();
-        float[] y = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            codec.dequantizeRow(MemorySegment.ofArray(q), (long) r * rowBytes, y, 0, cols);
-            int n = 0;
-            for (int i = 0; i < cols; i++) {
-                if (Float.floatToRawIntBits(y[i]) != Float.floatToRawIntBits(expected[r * cols + i])) {
-                    n++;
-                }
-            }
-            if (n > 0) {
-                differing.add("row " + r + ": " + n + " values");
-            }
-        }
-        assertThat(differing).as("%s %s rows whose decoding differs from the reference", type, c.variant()).isEmpty();
+        List<String> differing = CodecRoundTrip.differingValues(c.dequantizedValues(),
+                CodecRoundTrip.decode(codec, c.quantizedBytes(), rows, cols), cols);
+        assertThat(differing).as("%s %s values whose decoding differs from the reference", type, c.variant()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void encodeReproducesReferenceBlocks(GgmlType type, ReferenceManifest.Case c) {
         QuantCodec codec = QuantCodecs.forType(type);
-        byte[] expected = SharedAssets.bytes(ReferenceManifest.DIR + c.quantized());
-        byte[] actual = ReferenceVectorsTest.encode(codec, c);
-        ReferenceVectorsTest.BlockDiff diff = ReferenceVectorsTest.BlockDiff.of(type, MANIFEST.rows(), MANIFEST.cols(),
-                expected, actual);
-        double rmse = ReferenceVectorsTest.rmse(codec, actual);
+        byte[] actual = CodecRoundTrip.encodeReference(codec, c);
+        BlockDiff diff = BlockDiff.of(type, MANIFEST.rows(), MANIFEST.cols(), c.quantizedBytes(), actual);
+        double rmse = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, actual, MANIFEST.rows(), MANIFEST.cols()), SRC);
         System.out.printf("%s %s: %d/%d blocks equal the reference%s; RMSE %.9g (reference %.9g)%n", type, c.variant(),
                 diff.totalBlocks() - diff.blockDiffs().size(), diff.totalBlocks(),
                 diff.blockDiffs().isEmpty() ? "" : ", differing (row:block) " + diff.blockDiffs(), rmse, c.rmse());

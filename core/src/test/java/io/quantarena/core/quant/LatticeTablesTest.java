@@ -1,12 +1,10 @@
 package io.quantarena.core.quant;
 
-import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,15 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LatticeTablesTest {
 
-    /** Values of a table file (after its one comment line), as unsigned integers. */
-    static long[] tableValues(String file) {
-        String[] lines = SharedAssets.text("spec/tables/" + file).split("\n");
-        assertThat(lines[0]).as("%s header", file).startsWith("#");
-        return Arrays.stream(lines, 1, lines.length).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToLong(s -> s.startsWith("0x") ? new BigInteger(s.substring(2), 16).longValue() : Long.parseLong(s))
-                .toArray();
-    }
-
     static Stream<Arguments> tables() {
         return Stream.of(
                 Arguments.of("iq2xxs_grid.txt", LatticeTables.IQ2XXS_GRID, 8),
@@ -45,7 +34,7 @@ class LatticeTablesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("tables")
     void generatedTableEqualsSharedFile(String file, byte[] table, int wordBytes) {
-        long[] words = tableValues(file);
+        long[] words = SpecTableFile.values(file);
         assertThat(table).as("%s bytes", file).hasSize(words.length * wordBytes);
         for (int k = 0; k < words.length; k++) {
             long packed = 0;
@@ -71,7 +60,7 @@ class LatticeTablesTest {
     @MethodSource("grids")
     void gridCodesEqualReferenceCodeTable(String file, Supplier<LatticeGrid> gridSupplier, int nwant) {
         LatticeGrid grid = gridSupplier.get();
-        long[] kgrid = tableValues(file);
+        long[] kgrid = SpecTableFile.values(file);
         assertThat(grid.size).as("%s size", file).isEqualTo(kgrid.length);
         for (int k = 0; k < grid.size; k++) {
             long packed = 0;

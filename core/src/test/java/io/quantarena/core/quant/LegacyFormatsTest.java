@@ -1,7 +1,6 @@
 package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
-import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,16 +34,15 @@ class LegacyFormatsTest {
     @EnumSource(WithData.class)
     void everyReferenceBlockIsReproducedExactly(WithData which) {
         GgmlType type = GgmlType.valueOf(which.name());
-        ReferenceManifest.TypeEntry entry = ReferenceVectorsTest.MANIFEST.types().get(which.name());
+        ReferenceManifest manifest = ReferenceManifest.get();
+        ReferenceManifest.TypeEntry entry = manifest.types().get(which.name());
         assertThat(entry).as("%s in manifest", type).isNotNull();
         QuantCodec codec = QuantCodecs.forType(type);
         List<String> failures = new ArrayList<>();
         for (ReferenceManifest.Case c : entry.cases().values()) {
             assertThat(c.hasData()).as("%s %s has reference data", type, c.variant()).isTrue();
-            byte[] expected = SharedAssets.bytes(ReferenceManifest.DIR + c.quantized());
-            ReferenceVectorsTest.BlockDiff diff = ReferenceVectorsTest.BlockDiff.of(type,
-                    ReferenceVectorsTest.MANIFEST.rows(), ReferenceVectorsTest.MANIFEST.cols(), expected,
-                    ReferenceVectorsTest.encode(codec, c));
+            BlockDiff diff = BlockDiff.of(type, manifest.rows(), manifest.cols(), c.quantizedBytes(),
+                    CodecRoundTrip.encodeReference(codec, c));
             if (!diff.blockDiffs().isEmpty()) {
                 failures.add(c.variant() + ": " + diff.describe());
             }
@@ -58,18 +56,19 @@ class LegacyFormatsTest {
     void rowsAtOffsetsEncodeAndDecodeAsTheWholeChunk(WithData which) {
         GgmlType type = GgmlType.valueOf(which.name());
         QuantCodec codec = QuantCodecs.forType(type);
-        int rows = ReferenceVectorsTest.MANIFEST.rows();
-        int cols = ReferenceVectorsTest.MANIFEST.cols();
+        ReferenceManifest manifest = ReferenceManifest.get();
+        int rows = manifest.rows();
+        int cols = manifest.cols();
         int rowBytes = (int) codec.rowSize(cols);
-        for (ReferenceManifest.Case c : ReferenceVectorsTest.MANIFEST.types().get(which.name()).cases().values()) {
-            byte[] chunk = ReferenceVectorsTest.encode(codec, c);
+        for (ReferenceManifest.Case c : manifest.types().get(which.name()).cases().values()) {
+            byte[] chunk = CodecRoundTrip.encodeReference(codec, c);
             int pad = 7;
             byte[] single = new byte[pad + chunk.length];
             MemorySegment seg = MemorySegment.ofArray(single);
             float[] fromChunk = new float[cols];
             float[] fromSingle = new float[cols + 3];
             for (int r = 0; r < rows; r++) {
-                codec.quantize(ReferenceVectorsTest.SRC, r * cols, 1, cols, ReferenceVectorsTest.imatrixFor(c), seg,
+                codec.quantize(ReferenceManifest.src(), r * cols, 1, cols, c.imatrixOrNull(), seg,
                         pad + (long) r * rowBytes);
                 codec.dequantizeRow(MemorySegment.ofArray(chunk), (long) r * rowBytes, fromChunk, 0, cols);
                 codec.dequantizeRow(seg, pad + (long) r * rowBytes, fromSingle, 3, cols);

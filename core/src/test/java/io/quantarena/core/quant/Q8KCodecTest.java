@@ -17,9 +17,9 @@ class Q8KCodecTest {
     @EnumSource(Q8KCodec.Rounding.class)
     void roundTripErrorIsAtMostHalfAStepAndBlockFieldsAreConsistent(Q8KCodec.Rounding rounding) {
         Q8KCodec codec = new Q8KCodec(rounding);
-        float[] x = ReferenceVectorsTest.SRC;
-        int rows = ReferenceVectorsTest.MANIFEST.rows();
-        int cols = ReferenceVectorsTest.MANIFEST.cols();
+        float[] x = ReferenceManifest.src();
+        int rows = ReferenceManifest.get().rows();
+        int cols = ReferenceManifest.get().cols();
         byte[] out = new byte[rows * Q8KCodec.BLOCK_BYTES];
         MemorySegment seg = MemorySegment.ofArray(out);
         codec.quantize(x, 0, rows, cols, null, seg, 0);

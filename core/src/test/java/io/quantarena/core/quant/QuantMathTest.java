@@ -67,7 +67,7 @@ class QuantMathTest {
         float[] x = {3f, -4f};
         float[] qw = {2f, 0.5f};
         float[] w = new float[2];
-        QuantMath.sigmaWeights(x, 0, qw, 0, 16f, false, w, 2);
+        QuantMath.sigmaWeights(x, 0, qw, 0, 16f, false, w, 0, 2);
         assertThat(w).containsExactly(2f * 5f, 0.5f * (float) Math.sqrt(32f));
     }
 }

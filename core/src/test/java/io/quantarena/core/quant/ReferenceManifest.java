@@ -1,16 +1,17 @@
 package io.quantarena.core.quant;
 
+import io.quantarena.core.testsupport.MiniJson;
 import io.quantarena.core.testsupport.SharedAssets;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * {@code testdata/quant/manifest.json}: per type and variant ("plain" = no imatrix, "imatrix")
- * the reference files and RMSE, or the reason the reference produced none. Parsed with a
- * minimal JSON reader (core has no JSON library).
+ * The reference vectors of {@code testdata/quant}: {@code src.f32} (rows × cols floats, 28 × 256)
+ * and its per-column importance weights {@code imatrix.f32}, quantized by the reference
+ * ik_llama.cpp build, and {@code manifest.json}, which names per type and variant ("plain" = no
+ * imatrix, "imatrix") the reference files and RMSE, or the reason the reference produced none.
+ * The one reader of these files for the quant tests; everything is read once.
  */
 record ReferenceManifest(int rows, int cols, Map<String, TypeEntry> types) {
 
@@ -25,17 +26,65 @@ record ReferenceManifest(int rows, int cols, Map<String, TypeEntry> types) {
         boolean hasData() {
             return error == null;
         }
+
+        /** The reference's quantized rows. */
+        byte[] quantizedBytes() {
+            return SharedAssets.bytes(DIR + quantized);
+        }
+
+        /** The reference's decoding of {@link #quantizedBytes()}. */
+        float[] dequantizedValues() {
+            return SharedAssets.floats(DIR + dequantized);
+        }
+
+        /** The importance weights the reference quantized this case with, or null for "plain". */
+        float[] imatrixOrNull() {
+            return variant.equals("imatrix") ? ReferenceManifest.imatrix() : null;
+        }
     }
 
-    static ReferenceManifest load() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> root = (Map<String, Object>) new MiniJson(SharedAssets.text(DIR + "manifest.json")).parse();
+    static ReferenceManifest get() {
+        return Loaded.MANIFEST;
+    }
+
+    /** src.f32, all rows (shared: do not modify). */
+    static float[] src() {
+        return Loaded.SRC;
+    }
+
+    /** imatrix.f32, one weight per column (shared: do not modify). */
+    static float[] imatrix() {
+        return Loaded.IMATRIX;
+    }
+
+    /** The case of {@code type} (manifest key, e.g. "IQ4_KS") and {@code variant}; fails if the manifest has none. */
+    Case referenceCase(String type, String variant) {
+        TypeEntry t = types.get(type);
+        Case c = t == null ? null : t.cases().get(variant);
+        if (c == null) {
+            throw new IllegalArgumentException("no case " + type + "/" + variant + " in " + DIR + "manifest.json");
+        }
+        return c;
+    }
+
+    private static final class Loaded {
+        static final ReferenceManifest MANIFEST = load();
+        static final float[] SRC = SharedAssets.floats(DIR + "src.f32");
+        static final float[] IMATRIX = SharedAssets.floats(DIR + "imatrix.f32");
+
+        static {
+            if (SRC.length != MANIFEST.rows() * MANIFEST.cols() || IMATRIX.length != MANIFEST.cols()) {
+                throw new IllegalStateException("src.f32/imatrix.f32 sizes " + SRC.length + "/" + IMATRIX.length
+                        + " do not match manifest rows=" + MANIFEST.rows() + " cols=" + MANIFEST.cols());
+            }
+        }
+    }
+
+    private static ReferenceManifest load() {
+        Map<String, Object> root = MiniJson.object(MiniJson.parse(SharedAssets.text(DIR + "manifest.json")));
         Map<String, TypeEntry> types = new LinkedHashMap<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> ts = (Map<String, Object>) root.get("types");
-        for (Map.Entry<String, Object> e : ts.entrySet()) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> t = (Map<String, Object>) e.getValue();
+        for (Map.Entry<String, Object> e : MiniJson.object(root.get("types")).entrySet()) {
+            Map<String, Object> t = MiniJson.object(e.getValue());
             Map<String, Case> cases = new LinkedHashMap<>();
             for (Map.Entry<String, Object> c : t.entrySet()) {
                 if (c.getValue() instanceof Map<?, ?> m) {
@@ -47,146 +96,5 @@ record ReferenceManifest(int rows, int cols, Map<String, TypeEntry> types) {
             types.put(e.getKey(), new TypeEntry(e.getKey(), ((Double) t.get("ggml_type")).intValue(), cases));
         }
         return new ReferenceManifest(((Double) root.get("rows")).intValue(), ((Double) root.get("cols")).intValue(), types);
-    }
-
-    /** Just enough JSON: objects, arrays, strings (with escapes), numbers, true/false/null. */
-    static final class MiniJson {
-        private final String s;
-        private int i;
-
-        MiniJson(String s) {
-            this.s = s;
-        }
-
-        Object parse() {
-            Object v = value();
-            ws();
-            if (i != s.length()) {
-                throw error("trailing characters");
-            }
-            return v;
-        }
-
-        private Object value() {
-            ws();
-            if (i >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    i++;
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    ws();
-                    if (peek('}')) {
-                        return m;
-                    }
-                    do {
-                        ws();
-                        String k = string();
-                        ws();
-                        expect(':');
-                        m.put(k, value());
-                        ws();
-                    } while (peek(','));
-                    expect('}');
-                    return m;
-                }
-                case '[' -> {
-                    i++;
-                    List<Object> l = new ArrayList<>();
-                    ws();
-                    if (peek(']')) {
-                        return l;
-                    }
-                    do {
-                        l.add(value());
-                        ws();
-                    } while (peek(','));
-                    expect(']');
-                    return l;
-                }
-                case '"' -> {
-                    return string();
-                }
-                default -> {
-                    if (s.startsWith("true", i)) {
-                        i += 4;
-                        return Boolean.TRUE;
-                    }
-                    if (s.startsWith("false", i)) {
-                        i += 5;
-                        return Boolean.FALSE;
-                    }
-                    if (s.startsWith("null", i)) {
-                        i += 4;
-                        return null;
-                    }
-                    int start = i;
-                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                        i++;
-                    }
-                    if (start == i) {
-                        throw error("unexpected character '" + c + "'");
-                    }
-                    return Double.parseDouble(s.substring(start, i));
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                if (i >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private boolean peek(char c) {
-            if (i < s.length() && s.charAt(i) == c) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        private void expect(char c) {
-            if (!peek(c)) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private IllegalStateException error(String what) {
-            return new IllegalStateException("manifest.json: " + what + " at offset " + i);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
-import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -59,9 +58,7 @@ class ReferenceVectorsTest {
      */
     static final int ZERO_ROW = 24;
 
-    static final ReferenceManifest MANIFEST = ReferenceManifest.load();
-    static final float[] SRC = SharedAssets.floats(ReferenceManifest.DIR + "src.f32");
-    static final float[] IMATRIX = SharedAssets.floats(ReferenceManifest.DIR + "imatrix.f32");
+    static final ReferenceManifest MANIFEST = ReferenceManifest.get();
 
     /** (type, case) for every supported type with reference data. */
     static Stream<Arguments> referenceCases() {
@@ -86,36 +83,23 @@ class ReferenceVectorsTest {
         QuantCodec codec = QuantCodecs.forType(type);
         int rows = MANIFEST.rows();
         int cols = MANIFEST.cols();
-        byte[] q = SharedAssets.bytes(ReferenceManifest.DIR + c.quantized());
-        float[] expected = SharedAssets.floats(ReferenceManifest.DIR + c.dequantized());
+        byte[] q = c.quantizedBytes();
         long rowBytes = codec.rowSize(cols);
         assertThat(rowBytes).as("%s row size", type).isEqualTo(c.rowBytes());
         assertThat((long) q.length).as("%s %s file size", type, c.variant()).isEqualTo(rows * rowBytes);
 
-        float[] actual = new float[rows * cols];
-        MemorySegment seg = MemorySegment.ofArray(q);
-        for (int r = 0; r < rows; r++) {
-            codec.dequantizeRow(seg, r * rowBytes, actual, r * cols, cols);
-        }
-        List<String> diffs = new ArrayList<>();
-        int count = 0;
-        for (int i = 0; i < actual.length; i++) {
-            if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
-                if (count++ < 10) {
-                    diffs.add("row " + i / cols + " col " + i % cols + ": " + actual[i] + " != " + expected[i]);
-                }
-            }
-        }
-        assertThat(count).as("%s %s: %d of %d dequantized values differ from the reference, e.g. %s",
-                type, c.variant(), count, actual.length, diffs).isZero();
+        List<String> diffs = CodecRoundTrip.differingValues(c.dequantizedValues(), CodecRoundTrip.decode(codec, q, rows, cols),
+                cols);
+        assertThat(diffs).as("%s %s: %d of %d dequantized values differ from the reference, e.g. %s",
+                type, c.variant(), diffs.size(), rows * cols, diffs.subList(0, Math.min(10, diffs.size()))).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("referenceCases")
     void encodeReproducesReferenceBytes(GgmlType type, ReferenceManifest.Case c) {
         QuantCodec codec = QuantCodecs.forType(type);
-        byte[] expected = SharedAssets.bytes(ReferenceManifest.DIR + c.quantized());
-        byte[] actual = encode(codec, c);
+        byte[] expected = c.quantizedBytes();
+        byte[] actual = CodecRoundTrip.encodeReference(codec, c);
         BlockDiff diff = BlockDiff.of(type, MANIFEST.rows(), MANIFEST.cols(), expected, actual);
 
         assertThat(diff.matchingFraction())
@@ -125,7 +109,8 @@ class ReferenceVectorsTest {
                 .as("%s %s: rows whose row header differs: %s", type, c.variant(), diff.rowMetaDiffs())
                 .isLessThanOrEqualTo((int) Math.floor(MANIFEST.rows() * (1 - minMatchingBlocks(type))));
 
-        double rmse = rmse(codec, actual);
+        double rmse = CodecRoundTrip.rmse(CodecRoundTrip.decode(codec, actual, MANIFEST.rows(), MANIFEST.cols()),
+                ReferenceManifest.src());
         assertThat(rmse).as("%s %s: RMSE %.9g vs reference %.9g", type, c.variant(), rmse, c.rmse())
                 .isLessThanOrEqualTo(c.rmse() * maxRmseRatio(type));
     }
@@ -135,13 +120,12 @@ class ReferenceVectorsTest {
     void allZeroRowEncodesAsReference(GgmlType type, ReferenceManifest.Case c) {
         QuantCodec codec = QuantCodecs.forType(type);
         int cols = MANIFEST.cols();
-        assertThat(Arrays.copyOfRange(SRC, ZERO_ROW * cols, (ZERO_ROW + 1) * cols)).as("src row %d", ZERO_ROW)
+        float[] src = ReferenceManifest.src();
+        assertThat(Arrays.copyOfRange(src, ZERO_ROW * cols, (ZERO_ROW + 1) * cols)).as("src row %d", ZERO_ROW)
                 .containsOnly(0f);
         int rowBytes = (int) codec.rowSize(cols);
-        byte[] expected = Arrays.copyOfRange(SharedAssets.bytes(ReferenceManifest.DIR + c.quantized()),
-                ZERO_ROW * rowBytes, (ZERO_ROW + 1) * rowBytes);
-        byte[] actual = new byte[rowBytes];
-        codec.quantize(SRC, ZERO_ROW * cols, 1, cols, imatrixFor(c), MemorySegment.ofArray(actual), 0);
+        byte[] expected = Arrays.copyOfRange(c.quantizedBytes(), ZERO_ROW * rowBytes, (ZERO_ROW + 1) * rowBytes);
+        byte[] actual = CodecRoundTrip.encode(codec, src, ZERO_ROW * cols, 1, cols, c.imatrixOrNull());
         assertThat(HexFormatted.of(actual)).as("%s %s: encoding of the all-zero row", type, c.variant())
                 .isEqualTo(HexFormatted.of(expected));
     }
@@ -180,7 +164,7 @@ class ReferenceVectorsTest {
             QuantCodec codec = QuantCodecs.forType(type);
             int cols = MANIFEST.cols();
             assertThat(codec.requiresImatrix()).as("%s requiresImatrix (reference: %s)", type, plain.error()).isTrue();
-            assertThatThrownBy(() -> codec.quantize(SRC, 0, 1, cols, null,
+            assertThatThrownBy(() -> codec.quantize(ReferenceManifest.src(), 0, 1, cols, null,
                     MemorySegment.ofArray(new byte[(int) codec.rowSize(cols)]), 0))
                     .as("%s quantize without imatrix", type)
                     .isInstanceOf(IllegalArgumentException.class)
@@ -188,77 +172,10 @@ class ReferenceVectorsTest {
         }
     }
 
-    static float[] imatrixFor(ReferenceManifest.Case c) {
-        return c.variant().equals("imatrix") ? IMATRIX : null;
-    }
-
-    /** Quantizes all rows of src.f32 in one chunk, as the reference did. */
-    static byte[] encode(QuantCodec codec, ReferenceManifest.Case c) {
-        int rows = MANIFEST.rows();
-        int cols = MANIFEST.cols();
-        byte[] out = new byte[Math.toIntExact(rows * codec.rowSize(cols))];
-        codec.quantize(SRC, 0, rows, cols, imatrixFor(c), MemorySegment.ofArray(out), 0);
-        return out;
-    }
-
-    /** RMSE of the decoded {@code encoded} rows against src.f32, in double. */
-    static double rmse(QuantCodec codec, byte[] encoded) {
-        int rows = MANIFEST.rows();
-        int cols = MANIFEST.cols();
-        long rowBytes = codec.rowSize(cols);
-        float[] y = new float[rows * cols];
-        MemorySegment seg = MemorySegment.ofArray(encoded);
-        for (int r = 0; r < rows; r++) {
-            codec.dequantizeRow(seg, r * rowBytes, y, r * cols, cols);
-        }
-        double s = 0;
-        for (int i = 0; i < y.length; i++) {
-            double d = (double) y[i] - SRC[i];
-            s += d * d;
-        }
-        return Math.sqrt(s / y.length);
-    }
-
     /** Hex string for readable byte-array assertion messages. */
     record HexFormatted(String hex) {
         static HexFormatted of(byte[] b) {
             return new HexFormatted(java.util.HexFormat.of().formatHex(b));
-        }
-    }
-
-    /** Block-by-block comparison of two encodings (row header bytes compared separately). */
-    record BlockDiff(GgmlType type, int totalBlocks, List<String> blockDiffs, List<Integer> rowMetaDiffs) {
-
-        static BlockDiff of(GgmlType type, int rows, int cols, byte[] expected, byte[] actual) {
-            int meta = type.rowMetaBytes();
-            int bpb = type.bytesPerBlock();
-            int nb = cols / type.blockSize();
-            int rowBytes = (int) type.rowSize(cols);
-            List<String> diffs = new ArrayList<>();
-            List<Integer> metaDiffs = new ArrayList<>();
-            for (int r = 0; r < rows; r++) {
-                int base = r * rowBytes;
-                if (!Arrays.equals(expected, base, base + meta, actual, base, base + meta)) {
-                    metaDiffs.add(r);
-                }
-                for (int b = 0; b < nb; b++) {
-                    int from = base + meta + b * bpb;
-                    if (!Arrays.equals(expected, from, from + bpb, actual, from, from + bpb)) {
-                        diffs.add(r + ":" + b);
-                    }
-                }
-            }
-            return new BlockDiff(type, rows * nb, diffs, metaDiffs);
-        }
-
-        double matchingFraction() {
-            return 1.0 - (double) blockDiffs.size() / totalBlocks;
-        }
-
-        String describe() {
-            return blockDiffs.size() + " of " + totalBlocks + " blocks differ from the reference (row:block) "
-                    + (blockDiffs.size() > 40 ? blockDiffs.subList(0, 40) + "..." : blockDiffs)
-                    + (rowMetaDiffs.isEmpty() ? "" : "; row headers differ in rows " + rowMetaDiffs);
         }
     }
 }

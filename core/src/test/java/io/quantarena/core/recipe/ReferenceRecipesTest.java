@@ -5,6 +5,7 @@ import io.quantarena.core.gguf.GgufTensorInfo;
 import io.quantarena.core.imatrix.Imatrix;
 import io.quantarena.core.imatrix.ImatrixEntry;
 import io.quantarena.core.tensor.GgmlType;
+import io.quantarena.core.testsupport.MiniJson;
 import io.quantarena.core.testsupport.SharedAssets;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

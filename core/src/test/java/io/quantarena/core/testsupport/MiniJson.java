@@ -1,12 +1,15 @@
-package io.quantarena.core.recipe;
+package io.quantarena.core.testsupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Just enough JSON for reading reference/expected.json in tests: objects, arrays, strings, numbers, literals. */
-final class MiniJson {
+/**
+ * Just enough JSON for reading the shared reference files in tests (core has no JSON library):
+ * objects, arrays, strings with escapes, numbers, literals.
+ */
+public final class MiniJson {
 
     private final String s;
     private int i;
@@ -16,7 +19,7 @@ final class MiniJson {
     }
 
     /** Objects become LinkedHashMaps, arrays Lists, numbers Doubles. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         Object v = p.value();
         p.ws();
@@ -27,7 +30,7 @@ final class MiniJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object o) {
+    public static Map<String, Object> object(Object o) {
         return (Map<String, Object>) o;
     }
 
@@ -52,7 +55,7 @@ final class MiniJson {
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         ws();
-        if (s.charAt(i) == '}') {
+        if (i < s.length() && s.charAt(i) == '}') {
             i++;
             return m;
         }
@@ -63,7 +66,7 @@ final class MiniJson {
             expect(':');
             m.put(k, value());
             ws();
-            if (s.charAt(i) == ',') {
+            if (i < s.length() && s.charAt(i) == ',') {
                 i++;
             } else {
                 expect('}');
@@ -76,14 +79,14 @@ final class MiniJson {
         List<Object> l = new ArrayList<>();
         i++;
         ws();
-        if (s.charAt(i) == ']') {
+        if (i < s.length() && s.charAt(i) == ']') {
             i++;
             return l;
         }
         while (true) {
             l.add(value());
             ws();
-            if (s.charAt(i) == ',') {
+            if (i < s.length() && s.charAt(i) == ',') {
                 i++;
             } else {
                 expect(']');
@@ -95,8 +98,14 @@ final class MiniJson {
     private String str() {
         expect('"');
         StringBuilder b = new StringBuilder();
-        while (s.charAt(i) != '"') {
+        while (true) {
+            if (i >= s.length()) {
+                throw error("unterminated string");
+            }
             char c = s.charAt(i++);
+            if (c == '"') {
+                return b.toString();
+            }
             if (c == '\\') {
                 char e = s.charAt(i++);
                 switch (e) {
@@ -115,8 +124,6 @@ final class MiniJson {
                 b.append(c);
             }
         }
-        i++;
-        return b.toString();
     }
 
     private Double num() {

@@ -2,14 +2,14 @@
 """Generates core/src/main/java/io/quantarena/core/quant/LatticeTables.java from
 shared/spec/tables/*.txt (run once from the repository root; output is committed):
 
-    python3 core/tools/gen_lattice_tables.py ../shared/spec/tables
+    python3 core/scripts/gen_lattice_tables.py ../shared/spec/tables
 
 Each table is stored as the little-endian bytes of its elements, Base64-encoded in a string
 constant, so that the class initialiser stays far below the 64 KB method limit.
 """
 import base64
-import pathlib
-import sys
+
+from spec_tables import QUANT_SOURCES, read_values, tables_dir
 
 TABLES = [
     # (file, Java name, element bytes, description)
@@ -23,22 +23,11 @@ TABLES = [
 ]
 
 
-def read_values(path):
-    lines = path.read_text().splitlines()
-    header = lines[0]
-    count = int(header.rsplit("count:", 1)[1])
-    values = [int(v, 0) for v in lines[1:] if v.strip()]
-    if len(values) != count:
-        sys.exit(f"{path}: header says {count} values, found {len(values)}")
-    return values
-
-
 def main():
-    tables_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/spec/tables")
-    out = pathlib.Path("core/src/main/java/io/quantarena/core/quant/LatticeTables.java")
+    out = QUANT_SOURCES / "LatticeTables.java"
     fields = []
     for file, name, size, desc in TABLES:
-        values = read_values(tables_dir / file)
+        values = read_values(tables_dir() / file)
         raw = b"".join((v & ((1 << (8 * size)) - 1)).to_bytes(size, "little") for v in values)
         b64 = base64.b64encode(raw).decode()
         chunks = [b64[i:i + 100] for i in range(0, len(b64), 100)]
@@ -52,7 +41,7 @@ import java.util.Base64;
 
 /**
  * Lookup tables of the lattice ("i-quant") formats, generated from {{@code spec/tables/*.txt}} by
- * {{@code core/tools/gen_lattice_tables.py}} (do not edit by hand). Each table holds the
+ * {{@code core/scripts/gen_lattice_tables.py}} (do not edit by hand). Each table holds the
  * little-endian bytes of the reference's words, i.e. the byte j of grid entry k, which is how the
  * formats use them (tables/README.md); {{@code LatticeTablesTest}} checks them against the files.
  */

@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Q2_K (spec/quant-types.md §6.1): 16 sub-blocks of 16 with 4-bit scale and 4-bit min, 2-bit
@@ -21,14 +22,16 @@ final class Q2KCodec extends SuperBlockCodec {
     void decodeBlock(byte[] b, float[] dst, int o) {
         float d = fp16At(b, 80);
         float dmin = fp16At(b, 82);
-        for (int e = 0; e < QK_K; e++) {
-            int sc = b[e >> 4] & 0xFF;
+        for (int k = 0; k < 16; k++) {
+            int sc = b[k] & 0xFF;
             float dl = d * (sc & 15);
             float ml = dmin * (sc >> 4);
-            int h = e >> 7;
-            int p = (e >> 5) & 3;
-            int q = (b[16 + 32 * h + (e & 31)] >> (2 * p)) & 3;
-            dst[o + e] = dl * q - ml;
+            // sub-block k holds elements 16k..16k+15: half h, bit pair p, first l
+            int qs = 16 + 32 * (k >> 3) + 16 * (k & 1);
+            int shift = 2 * ((k >> 1) & 3);
+            for (int i = 0; i < 16; i++) {
+                dst[o + 16 * k + i] = dl * ((b[qs + i] >> shift) & 3) - ml;
+            }
         }
     }
 
@@ -48,9 +51,9 @@ final class Q2KCodec extends SuperBlockCodec {
         float half = 0.5f * m;
         for (int i = 0; i < k; i++) {
             float v = x[xo + i];
-            mse0 = Math.fma(v, v, mse0);
+            mse0 += v * v;
             float diff = v - m * ternary(v, half);
-            mse = Math.fma(diff, diff, mse);
+            mse += diff * diff;
         }
         if (!(mse < 0.1f * mse0)) {
             return false;
@@ -59,7 +62,7 @@ final class Q2KCodec extends SuperBlockCodec {
         short dh = KQuantMath.toFp16(m);
         int[] levels = new int[QK_K];
         for (int ib = 0; ib < nBlocks; ib++) {
-            java.util.Arrays.fill(out, 0, 16, (byte) 0x11);
+            Arrays.fill(out, 0, 16, (byte) 0x11);
             for (int i = 0; i < QK_K; i++) {
                 levels[i] = ternary(x[xo + ib * QK_K + i], half) + 1;
             }
@@ -111,7 +114,7 @@ final class Q2KCodec extends SuperBlockCodec {
             }
             dh = KQuantMath.toFp16(maxScale / 15);
         } else {
-            java.util.Arrays.fill(out, 0, 16, (byte) 0);
+            Arrays.fill(out, 0, 16, (byte) 0);
         }
         if (maxMin > 0) {
             float iscale = 15 / maxMin;
@@ -147,6 +150,8 @@ final class Q2KCodec extends SuperBlockCodec {
             sumx2 += x[xo + i] * x[xo + i];
         }
         float sigma2 = 0.75f * sumx2 / QK_K;
+        // √(σ²+x²) with x² fused into the add: R2 (§1.1) for Q4_K/Q5_K, also needed by Q3_K;
+        // assumed here for the same code shape (the reference files match either way).
         for (int j = 0; j < 16; j++) {
             float sw = 0;
             for (int l = 0; l < 16; l++) {

@@ -74,6 +74,8 @@ final class Q3KCodec extends SuperBlockCodec {
                 sumx2 += x[xo + i] * x[xo + i];
             }
             float sigma2 = 2 * sumx2 / QK_K;
+            // √(σ²+x²) with x² fused into the add, as R2 (§1.1) for Q4_K/Q5_K: the Q3_K
+            // imatrix reference file needs it (unfused, one block of the 28 differs).
             for (int j = 0; j < 16; j++) {
                 float sw = 0;
                 for (int l = 0; l < 16; l++) {

@@ -99,6 +99,7 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
                 sumx2 += x[xo + i] * x[xo + i];
             }
             float sigma2 = 2 * sumx2 / QK_K;
+            // weights per R2 (§1.1): Σx² plain, x² fused into σ² + x²
             for (int j = 0; j < 8; j++) {
                 int o = xo + 32 * j;
                 float sw = 0;

@@ -4,7 +4,6 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Common frame of the K-quant codecs (256-element super-blocks, no row meta): argument checks,
@@ -16,8 +15,6 @@ abstract sealed class SuperBlockCodec implements QuantCodec
         permits Q2KCodec, Q3KCodec, ScaleMinKCodec, Q6KCodec {
 
     static final int QK_K = 256;
-
-    static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final GgmlType type;
 
@@ -49,6 +46,7 @@ abstract sealed class SuperBlockCodec implements QuantCodec
         return false;
     }
 
+    /** Copies each block out of the (typically memory-mapped) segment once, then decodes from the array. */
     @Override
     public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
         checkRowLength(n);

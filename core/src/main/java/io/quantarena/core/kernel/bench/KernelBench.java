@@ -292,7 +292,7 @@ public final class KernelBench {
             float[] x = BenchWeights.gaussian(cols, 4);
             float[] y = new float[(int) rows];
             // enough calls per timed run (>= 2 GiB) for the CPU-time clock's 10 ms ticks
-            int calls = (int) Math.max(1, (2L << 30) / (rows * w.rowBytes()));
+            int calls = (int) Math.max(1, Math.min(16, (2L << 30) / (rows * w.rowBytes())));
             Timing s = best(() -> {
                 for (int c = 0; c < calls; c++) {
                     kernels.matVec(w, x, y);

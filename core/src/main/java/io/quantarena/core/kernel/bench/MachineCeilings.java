@@ -32,7 +32,7 @@ public final class MachineCeilings {
             buf.fill((byte) 1); // touch every page before timing
             long part = bytes / threads / 256 * 256;
             // several passes so that one timed run lasts long enough for the CPU-time clock (10 ms ticks)
-            int passes = (int) Math.max(1, (4L << 30) / Math.max(1, part * threads));
+            int passes = (int) Math.max(1, Math.min(16, (4L << 30) / Math.max(1, part * threads)));
             Timing best = Timing.NONE;
             for (int run = 0; run < runs + 1; run++) {
                 Timing t = timeParallel(threads, id -> {

@@ -23,9 +23,12 @@ public record Timing(double wallSeconds, double cpuSeconds) {
         return new Timing((t1 - t0) / 1e9, (c1 - c0) / 1e9);
     }
 
-    /** CPU seconds per thread, never more than the wall clock. */
+    /**
+     * CPU seconds per thread, never more than the wall clock; the wall clock when the region was
+     * too short for the CPU-time clock to tick.
+     */
     public double busySeconds(int threads) {
-        return Math.min(wallSeconds, cpuSeconds / threads);
+        return cpuSeconds <= 0 ? wallSeconds : Math.min(wallSeconds, cpuSeconds / threads);
     }
 
     /** The faster of two timings, field by field (best-of-N for both clocks). */

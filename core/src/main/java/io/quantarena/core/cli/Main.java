@@ -18,6 +18,7 @@ public final class Main {
     /** All subcommands, in the order the help lists them. */
     static final List<Command> COMMANDS = List.of(
             new GgufInfoCommand(),
+            new QuantizeCommand(),
             new BenchKernelsCommand()
     );
 

@@ -418,6 +418,20 @@ public final class GgufWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The size of the single file this writer would produce for {@code metadata} and
+     * {@code tensors} (offsets ignored): header with tensor infos and padding, then each tensor's
+     * data padded to the alignment ({@code general.alignment}, default 32).
+     */
+    public static long singleFileSize(Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors) {
+        int align = alignmentOf(metadata.get(GgufHeader.KEY_ALIGNMENT));
+        long size = GgufHeaderEncoder.encode(metadata, tensors, align).length;
+        for (GgufTensorInfo t : tensors) {
+            size += pad(t.byteSize(), align);
+        }
+        return size;
+    }
+
     static long pad(long x, int align) {
         return (x + align - 1) & -(long) align;
     }

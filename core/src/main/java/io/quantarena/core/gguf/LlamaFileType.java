@@ -139,6 +139,52 @@ public enum LlamaFileType {
     }
 
     /**
+     * The file type for a llama-quantize TYPE argument (spec/quantize-tool.md §1, §2): a name,
+     * case-insensitive, including the aliases Q3_K, Q4_K and Q5_K (the "_M" mixes), or a
+     * numeric ftype value. COPY is not a file type and is not accepted here.
+     *
+     * @throws IllegalArgumentException naming the argument when it is neither
+     */
+    public static LlamaFileType fromQuantizeName(String arg) {
+        String s = arg == null ? "" : arg.trim();
+        for (LlamaFileType t : values()) {
+            if (t.quantizeName != null && t.quantizeName.equalsIgnoreCase(s)) {
+                return t;
+            }
+        }
+        switch (s.toUpperCase(java.util.Locale.ROOT)) {
+            case "Q3_K" -> {
+                return MOSTLY_Q3_K_M;
+            }
+            case "Q4_K" -> {
+                return MOSTLY_Q4_K_M;
+            }
+            case "Q5_K" -> {
+                return MOSTLY_Q5_K_M;
+            }
+            default -> {
+            }
+        }
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 10) {
+            LlamaFileType t = byValueOrNull(Long.parseLong(s));
+            if (t != null && t.quantizeName != null) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown quantization type '" + arg + "' (expected a llama-quantize name such as Q4_K_M, Q8_0, IQ4_XS, IQ4_KS or a numeric ftype)");
+    }
+
+    /** Whether {@code arg} names a file type ({@link #fromQuantizeName} would succeed). */
+    public static boolean isQuantizeName(String arg) {
+        try {
+            fromQuantizeName(arg);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
      * The file type that describes a model quantized uniformly to {@code type}: among the file
      * types with that base type, the one named like the type (IQ3_S, not IQ3_XS), else the
      * "medium" mix that llama-quantize uses as the alias (Q3_K means Q3_K_M), else the first.

@@ -1,9 +1,22 @@
 package io.quantarena.core.quant;
 
+import java.util.Arrays;
+
+import static io.quantarena.core.quant.QuantMath.nearestInt;
+import static io.quantarena.core.quant.QuantMath.nearestIntOfProduct;
+
 /**
- * The level/scale searches shared by the K-quant encoders (spec/quant-types.md §2.4–§2.7),
- * evaluated in the order of the x86 reference build (§1.1): {@link Math#fma} exactly where
- * that build fuses a multiply-add, separate roundings everywhere else.
+ * The level/scale searches of spec/quant-types.md §2.2–§2.7, shared by the K-quant encoders
+ * and the imatrix paths of the legacy 32-element formats (Q4_0, Q5_0, Q6_0 use
+ * {@link #makeQxQuants}; Q4_1, Q5_1 use {@link #makeQkx3Quants}), evaluated in the order of the x86 reference build (§1.1): {@link Math#fma} exactly where
+ * §1.1 says that build fuses a multiply-add (recipes R1, R3, R4 in make_qkx2/make_qkx3/
+ * make_qp_quants, and every {@code nearest_int(a*b)}, which rounds the exact product);
+ * separate roundings everywhere else.
+ *
+ * <p>Note on §2.5/§2.6: inside the candidate loop the reference keeps updating {@code min}
+ * with the best candidate so far, and later candidates use that {@code min} both in
+ * {@code max - min} and in {@code x - min}. With the initial min instead, 15–24 of the 28
+ * blocks of each Q2_K/Q4_K/Q5_K reference file differ (6–15 when only the range is kept fixed).
  *
  * <p>All methods are stateless; callers pass their own scratch arrays (level arrays are
  * {@code int[]} holding the unsigned level values).
@@ -18,34 +31,6 @@ public final class KQuantMath {
 
     // ---------------------------------------------------------------- small helpers
 
-    /** ggml's nearest_int: round half to even (valid for |x| < 2^22). */
-    public static int nearestInt(float x) {
-        return (int) Math.rint(x);
-    }
-
-    /**
-     * nearest_int(a*b) as the reference binary computes it: the add-magic-constant rounding is
-     * fused with the product, so the exact product is rounded (§1.1 "RNE-exact").
-     */
-    public static int nearestIntOfProduct(float a, float b) {
-        return (int) Math.rint((double) a * (double) b);
-    }
-
-    /** fp32 → fp16 bits, round-to-nearest-even, NaN → 0x7E00. */
-    public static short toFp16(float f) {
-        return Float.isNaN(f) ? (short) 0x7E00 : Float.floatToFloat16(f);
-    }
-
-    /** fp16 bits → fp32 (exact). */
-    public static float fromFp16(short h) {
-        return Float.float16ToFloat(h);
-    }
-
-    /** The value fp32 → fp16 → fp32 produces, i.e. what a decoder will see. */
-    public static float roundTripFp16(float f) {
-        return fromFp16(toFp16(f));
-    }
-
     private static int clamp(int v, int lo, int hi) {
         return Math.min(Math.max(v, lo), hi);
     }
@@ -54,25 +39,19 @@ public final class KQuantMath {
 
     /**
      * Symmetric signed levels with scale search and the ik greedy refinement (§2.2,
-     * rmse_type 1). Levels {@code -nmax..nmax-1} are stored in {@code levels} offset by nmax.
-     * The weighted sums are accumulated unfused (the reference vectorizes these loops).
+     * rmse_type 1; Q3_K, Q6_K, Q4_0, Q5_0, Q6_0). Levels {@code -nmax..nmax-1} are stored in {@code levels} offset by nmax.
+     * The weighted sums are accumulated unfused (the reference vectorizes these loops; §1.1
+     * Q6_K row). §1.1 names no fusion in the candidate scales or the greedy refinement, so
+     * those are unfused too (the reference files cannot tell either way).
      *
      * @param weights per-element weights, or null for x²
      * @return the scale (0 for an all-(near-)zero group)
      */
     public static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff,
                                      float[] weights, int wOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
-            java.util.Arrays.fill(levels, lOff, lOff + n, 0);
+        float max = QuantMath.signedMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -91,8 +70,8 @@ public final class KQuantMath {
         for (int is = -9; is <= 9; is++) {
             for (int candidate = 0; candidate < 2; candidate++) {
                 float cIscale = candidate == 0
-                        ? -Math.fma(0.1f, (float) is, (float) nmax) / max
-                        : Math.fma(0.1f, (float) is, (float) (nmax - 1)) / max;
+                        ? -(nmax + 0.1f * is) / max
+                        : (nmax - 1 + 0.1f * is) / max;
                 float cSumlx = 0;
                 float cSuml2 = 0;
                 for (int i = 0; i < n; i++) {
@@ -124,7 +103,7 @@ public final class KQuantMath {
                 int l = levels[lOff + j] - nmax;
                 float xj = x[xOff + j];
                 float w = weights != null ? weights[wOff + j] : xj * xj;
-                float g = scale * w * Math.fma(-scale, (float) l, xj);
+                float g = scale * w * (xj - scale * l);
                 if ((g > 0 && l < nmax - 1) || (g < 0 && l > -nmax)) {
                     float ag = Math.abs(g);
                     if (ag > bestAbs) {
@@ -144,12 +123,12 @@ public final class KQuantMath {
             float newSuml2;
             int newL;
             if (bestG > 0) {
-                newSumlx = Math.fma(w, xj, sumlx);
-                newSuml2 = Math.fma(w, (float) (2 * l + 1), suml2);
+                newSumlx = sumlx + w * xj;
+                newSuml2 = suml2 + w * (2 * l + 1);
                 newL = l + 1;
             } else {
-                newSumlx = Math.fma(-w, xj, sumlx);
-                newSuml2 = Math.fma(-w, (float) (2 * l - 1), suml2);
+                newSumlx = sumlx - w * xj;
+                newSuml2 = suml2 - w * (2 * l - 1);
                 newL = l - 1;
             }
             if (newSuml2 > 0 && newSumlx * newSumlx > best * newSuml2) {
@@ -169,20 +148,13 @@ public final class KQuantMath {
 
     /**
      * Q3_K reference search (§2.4, weights x²): levels {@code -nmax..nmax-1} stored offset by
-     * nmax in {@code levels}.
+     * nmax in {@code levels}. No fused sums (§1.1 names none for this routine; its loop has the
+     * vectorizable shape of make_qx_quants', and the reference files match this way).
      */
     public static float makeQ3Quants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
-            java.util.Arrays.fill(levels, lOff, lOff + n, 0);
+        float max = QuantMath.signedMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -193,8 +165,8 @@ public final class KQuantMath {
             int l = clamp(nearestIntOfProduct(iscale, xi), -nmax, nmax - 1);
             levels[lOff + i] = l;
             float w = xi * xi;
-            sumlx = Math.fma(w * xi, (float) l, sumlx);
-            suml2 = Math.fma(w * l, (float) l, suml2);
+            sumlx += w * xi * l;
+            suml2 += w * l * l;
         }
         for (int pass = 0; pass < 5; pass++) {
             int changed = 0;
@@ -202,13 +174,13 @@ public final class KQuantMath {
                 float xi = x[xOff + i];
                 float w = xi * xi;
                 int li = levels[lOff + i];
-                float slx = Math.fma(-(w * xi), (float) li, sumlx);
+                float slx = sumlx - w * xi * li;
                 if (slx > 0) {
-                    float sl2 = Math.fma(-(w * li), (float) li, suml2);
+                    float sl2 = suml2 - w * li * li;
                     int newL = clamp(nearestInt(xi * sl2 / slx), -nmax, nmax - 1);
                     if (newL != li) {
-                        slx = Math.fma(w * xi, (float) newL, slx);
-                        sl2 = Math.fma(w * newL, (float) newL, sl2);
+                        slx += w * xi * newL;
+                        sl2 += w * newL * newL;
                         if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
                             levels[lOff + i] = newL;
                             sumlx = slx;
@@ -258,7 +230,7 @@ public final class KQuantMath {
             min = 0;
         }
         if (max - min < 1e-10f) {
-            java.util.Arrays.fill(levels, lOff, lOff + n, 0);
+            Arrays.fill(levels, lOff, lOff + n, 0);
             mins[minIdx] = -min;
             return 0f;
         }
@@ -322,7 +294,11 @@ public final class KQuantMath {
 
     /**
      * ik's asymmetric search with double accumulation, closed-form error and greedy
-     * refinement (§2.6, recipe R3; use_mad = false). Outputs as {@link #makeQkx2Quants}.
+     * refinement (§2.6, recipe R3; use_mad = false; imatrix paths of Q2_K, Q4_K, Q5_K, Q4_1,
+     * Q5_1). Outputs as {@link #makeQkx2Quants}. Its first half has the shape of
+     * makeQkx2Quants but is kept apart on purpose: R3 accumulates in double and scores a
+     * candidate in closed form, R1 accumulates in float and sums the error per element, so a
+     * shared loop would change roundings one of the two reference builds relies on.
      */
     public static float makeQkx3Quants(int n, int nmax, float[] x, int xOff, float[] w, int wOff,
                                        int[] levels, int lOff, float[] mins, int minIdx, int[] aux,
@@ -349,7 +325,7 @@ public final class KQuantMath {
             min = 0;
         }
         if (max - min < 1e-10f) {
-            java.util.Arrays.fill(levels, lOff, lOff + n, 0);
+            Arrays.fill(levels, lOff, lOff + n, 0);
             mins[minIdx] = -min;
             return 0f;
         }
@@ -492,7 +468,7 @@ public final class KQuantMath {
             max = max > x[i] ? max : x[i];
         }
         if (max < 1e-16f) {
-            java.util.Arrays.fill(levels, 0, n, 0);
+            Arrays.fill(levels, 0, n, 0);
             return 0f;
         }
         float iscale = nmax / max;

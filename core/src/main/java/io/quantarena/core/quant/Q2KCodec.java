@@ -4,6 +4,7 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Q2_K (spec/quant-types.md §6.1): 16 sub-blocks of 16 with 4-bit scale and 4-bit min, 2-bit
@@ -21,14 +22,16 @@ final class Q2KCodec extends SuperBlockCodec {
     void decodeBlock(byte[] b, float[] dst, int o) {
         float d = fp16At(b, 80);
         float dmin = fp16At(b, 82);
-        for (int e = 0; e < QK_K; e++) {
-            int sc = b[e >> 4] & 0xFF;
+        for (int k = 0; k < 16; k++) {
+            int sc = b[k] & 0xFF;
             float dl = d * (sc & 15);
             float ml = dmin * (sc >> 4);
-            int h = e >> 7;
-            int p = (e >> 5) & 3;
-            int q = (b[16 + 32 * h + (e & 31)] >> (2 * p)) & 3;
-            dst[o + e] = dl * q - ml;
+            // sub-block k holds elements 16k..16k+15: half h, bit pair p, first l
+            int qs = 16 + 32 * (k >> 3) + 16 * (k & 1);
+            int shift = 2 * ((k >> 1) & 3);
+            for (int i = 0; i < 16; i++) {
+                dst[o + 16 * k + i] = dl * ((b[qs + i] >> shift) & 3) - ml;
+            }
         }
     }
 
@@ -48,24 +51,24 @@ final class Q2KCodec extends SuperBlockCodec {
         float half = 0.5f * m;
         for (int i = 0; i < k; i++) {
             float v = x[xo + i];
-            mse0 = Math.fma(v, v, mse0);
+            mse0 += v * v;
             float diff = v - m * ternary(v, half);
-            mse = Math.fma(diff, diff, mse);
+            mse += diff * diff;
         }
         if (!(mse < 0.1f * mse0)) {
             return false;
         }
         byte[] out = new byte[BYTES];
-        short dh = KQuantMath.toFp16(m);
+        short dh = QuantMath.floatToFp16(m);
         int[] levels = new int[QK_K];
         for (int ib = 0; ib < nBlocks; ib++) {
-            java.util.Arrays.fill(out, 0, 16, (byte) 0x11);
+            Arrays.fill(out, 0, 16, (byte) 0x11);
             for (int i = 0; i < QK_K; i++) {
                 levels[i] = ternary(x[xo + ib * QK_K + i], half) + 1;
             }
-            pack(levels, out);
-            putFp16(out, 80, dh);
-            putFp16(out, 82, dh);
+            pack2BitLevels(levels, out, 16);
+            QuantMath.putShortLE(out, 80, dh);
+            QuantMath.putShortLE(out, 82, dh);
             MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) ib * BYTES, BYTES);
         }
         return true;
@@ -107,21 +110,21 @@ final class Q2KCodec extends SuperBlockCodec {
         if (maxScale > 0) {
             float iscale = 15 / maxScale;
             for (int j = 0; j < 16; j++) {
-                out[j] = (byte) KQuantMath.nearestIntOfProduct(iscale, s.scales[j]);
+                out[j] = (byte) QuantMath.nearestIntOfProduct(iscale, s.scales[j]);
             }
-            dh = KQuantMath.toFp16(maxScale / 15);
+            dh = QuantMath.floatToFp16(maxScale / 15);
         } else {
-            java.util.Arrays.fill(out, 0, 16, (byte) 0);
+            Arrays.fill(out, 0, 16, (byte) 0);
         }
         if (maxMin > 0) {
             float iscale = 15 / maxMin;
             for (int j = 0; j < 16; j++) {
-                out[j] |= (byte) (KQuantMath.nearestIntOfProduct(iscale, s.mins[j]) << 4);
+                out[j] |= (byte) (QuantMath.nearestIntOfProduct(iscale, s.mins[j]) << 4);
             }
-            mh = KQuantMath.toFp16(maxMin / 15);
+            mh = QuantMath.floatToFp16(maxMin / 15);
         }
-        float d = KQuantMath.fromFp16(dh);
-        float dmin = KQuantMath.fromFp16(mh);
+        float d = QuantMath.fp16ToFloat(dh);
+        float dmin = QuantMath.fp16ToFloat(mh);
         for (int j = 0; j < 16; j++) {
             int sc = out[j] & 0xFF;
             float dq = d * (sc & 15);
@@ -130,31 +133,22 @@ final class Q2KCodec extends SuperBlockCodec {
             }
             float dm = dmin * (sc >> 4);
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
+                int l = QuantMath.nearestInt((x[xo + 16 * j + i] + dm) / dq);
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
-        pack(levels, out);
-        putFp16(out, 80, dh);
-        putFp16(out, 82, mh);
+        pack2BitLevels(levels, out, 16);
+        QuantMath.putShortLE(out, 80, dh);
+        QuantMath.putShortLE(out, 82, mh);
     }
 
     private void encodeWeighted(float[] x, int xo, float[] qw, int qo, KQuantScratch s, byte[] out) {
         float[] w = s.weights;
         int[] levels = s.levels;
-        float sumx2 = 0;
-        for (int i = 0; i < QK_K; i++) {
-            sumx2 += x[xo + i] * x[xo + i];
-        }
-        float sigma2 = 0.75f * sumx2 / QK_K;
+        // σ² = 0.75·Σx²/256; x² fused into σ² + x², as R2 (§1.1) for Q4_K/Q5_K, also needed by
+        // Q3_K; assumed here for the same code shape (the reference files match either way).
+        imatrixWeights(x, xo, qw, qo, 0.75f, 16, s);
         for (int j = 0; j < 16; j++) {
-            float sw = 0;
-            for (int l = 0; l < 16; l++) {
-                float v = x[xo + 16 * j + l];
-                w[16 * j + l] = qw[qo + 16 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                sw += w[16 * j + l];
-            }
-            s.sumWeights[j] = sw;
             s.scales[j] = KQuantMath.makeQkx3Quants(16, 3, x, xo + 16 * j, w, 16 * j, levels, 16 * j, s.mins, j,
                     s.aux, -0.9f, 0.05f, 36);
         }
@@ -169,23 +163,12 @@ final class Q2KCodec extends SuperBlockCodec {
             float m = mm * lm;
             float id = dq != 0 ? 1 / dq : 0;
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
+                int l = QuantMath.nearestIntOfProduct(x[xo + 16 * j + i] + m, id);
                 levels[16 * j + i] = Math.min(Math.max(l, 0), 3);
             }
         }
-        pack(levels, out);
-        putFp16(out, 80, KQuantMath.toFp16(dm));
-        putFp16(out, 82, KQuantMath.toFp16(mm));
-    }
-
-    /** 2-bit levels into qs[64] at offset 16: element 128h + 32p + l → bits 2p of qs[32h + l]. */
-    private static void pack(int[] levels, byte[] out) {
-        for (int h = 0; h < 2; h++) {
-            for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
-                out[16 + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
-                        | (levels[e + 96] << 6));
-            }
-        }
+        pack2BitLevels(levels, out, 16);
+        QuantMath.putShortLE(out, 80, QuantMath.floatToFp16(dm));
+        QuantMath.putShortLE(out, 82, QuantMath.floatToFp16(mm));
     }
 }

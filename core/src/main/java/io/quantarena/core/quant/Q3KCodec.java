@@ -60,44 +60,35 @@ final class Q3KCodec extends SuperBlockCodec {
             if (maxScale != 0) {
                 float iscale = -32f / maxScale;
                 for (int j = 0; j < 16; j++) {
-                    int l = (byte) KQuantMath.nearestIntOfProduct(iscale, s.scales[j]);
+                    int l = (byte) QuantMath.nearestIntOfProduct(iscale, s.scales[j]);
                     putScaleCode(out, j, Math.min(Math.max(l, -32), 31) + 32);
                 }
-                dh = KQuantMath.toFp16(1 / iscale);
+                dh = QuantMath.floatToFp16(1 / iscale);
             } else {
                 dh = 0;
             }
         } else {
             float[] w = s.weights;
-            float sumx2 = 0;
-            for (int i = 0; i < QK_K; i++) {
-                sumx2 += x[xo + i] * x[xo + i];
-            }
-            float sigma2 = 2 * sumx2 / QK_K;
+            // σ² = 2·Σx²/256; x² fused into σ² + x², as R2 (§1.1) for Q4_K/Q5_K: the Q3_K
+            // imatrix reference file needs it (unfused, one block of the 28 differs).
+            imatrixWeights(x, xo, qw, qo, 2, 16, s);
             for (int j = 0; j < 16; j++) {
-                float sw = 0;
-                for (int l = 0; l < 16; l++) {
-                    float v = x[xo + 16 * j + l];
-                    w[16 * j + l] = qw[qo + 16 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                    sw += w[16 * j + l];
-                }
-                s.sumWeights[j] = sw;
                 s.scales[j] = KQuantMath.makeQxQuants(16, 4, x, xo + 16 * j, levels, 16 * j, w, 16 * j);
             }
             float dBlock = KQuantMath.makeQxQuants(16, 32, s.scales, 0, s.scaleLevels, 0, s.sumWeights, 0);
             for (int j = 0; j < 16; j++) {
                 putScaleCode(out, j, s.scaleLevels[j]);
             }
-            dh = KQuantMath.toFp16(dBlock);
+            dh = QuantMath.floatToFp16(dBlock);
         }
-        float d = KQuantMath.fromFp16(dh);
+        float d = QuantMath.fp16ToFloat(dh);
         for (int j = 0; j < 16; j++) {
             float dq = d * (scaleCode(out, j) - 32);
             if (dq == 0) {
                 continue; // keep the levels of the sub-block search
             }
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestInt(x[xo + 16 * j + i] / dq);
+                int l = QuantMath.nearestInt(x[xo + 16 * j + i] / dq);
                 levels[16 * j + i] = Math.min(Math.max(l, -4), 3) + 4;
             }
         }
@@ -108,14 +99,8 @@ final class Q3KCodec extends SuperBlockCodec {
                 levels[e] -= 4;
             }
         }
-        for (int h = 0; h < 2; h++) {
-            for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
-                out[QS + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
-                        | (levels[e + 96] << 6));
-            }
-        }
-        putFp16(out, D, dh);
+        pack2BitLevels(levels, out, QS);
+        QuantMath.putShortLE(out, D, dh);
     }
 
     /** ORs the 6-bit code of scale j into the (zeroed) packed scale bytes. */

@@ -41,7 +41,7 @@ public final class Q4_0Codec implements QuantCodec {
                          MemorySegment dst, long dstOffset) {
         int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         byte[] block = new byte[BLOCK_BYTES];
-        byte[] levels = new byte[QK];
+        int[] levels = new int[QK];
         float[] w = new float[QK];
         long out = dstOffset;
         for (int r = 0; r < nrows; r++) {
@@ -51,10 +51,10 @@ public final class Q4_0Codec implements QuantCodec {
                 int x0 = row + b * QK;
                 float d;
                 if (imatrix == null) {
-                    d = referenceLevels(src, x0, levels);
+                    d = LegacyReferenceQuantizer.symmetric(src, x0, QK, 8, levels);
                 } else {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
-                    d = SymmetricScaleSearch.makeQxQuants(QK, 8, src, x0, w, 0, levels, 0);
+                    d = KQuantMath.makeQxQuants(QK, 8, src, x0, levels, 0, w, 0);
                 }
                 QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
                 for (int j = 0; j < 16; j++) {
@@ -64,20 +64,5 @@ public final class Q4_0Codec implements QuantCodec {
                 out += BLOCK_BYTES;
             }
         }
-    }
-
-    /**
-     * {@code quantize_row_q4_0_ref}: d = max/−8 (−0.0 for an all-zero block), truncating rounding.
-     * The reference binary fuses x·id + 8.5 (the reference data has blocks where only the fused
-     * form reproduces the bytes, e.g. row 5 block 2, although spec §1.1 found it unnecessary).
-     */
-    private static float referenceLevels(float[] x, int x0, byte[] levels) {
-        float max = QuantMath.signedMaxAbs(x, x0, QK);
-        float d = max / -8;
-        float id = d != 0 ? 1.0f / d : 0.0f;
-        for (int j = 0; j < QK; j++) {
-            levels[j] = (byte) Math.min(15, (byte) (int) Math.fma(x[x0 + j], id, 8.5f));
-        }
-        return d;
     }
 }

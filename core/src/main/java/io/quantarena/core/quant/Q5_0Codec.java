@@ -44,7 +44,7 @@ public final class Q5_0Codec implements QuantCodec {
                          MemorySegment dst, long dstOffset) {
         int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         byte[] block = new byte[BLOCK_BYTES];
-        byte[] levels = new byte[QK];
+        int[] levels = new int[QK];
         float[] w = new float[QK];
         long out = dstOffset;
         for (int r = 0; r < nrows; r++) {
@@ -54,10 +54,10 @@ public final class Q5_0Codec implements QuantCodec {
                 int x0 = row + b * QK;
                 float d;
                 if (imatrix == null) {
-                    d = referenceLevels(src, x0, levels);
+                    d = LegacyReferenceQuantizer.symmetric(src, x0, QK, 16, levels);
                 } else {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
-                    d = SymmetricScaleSearch.makeQxQuants(QK, 16, src, x0, w, 0, levels, 0);
+                    d = KQuantMath.makeQxQuants(QK, 16, src, x0, levels, 0, w, 0);
                 }
                 QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
                 int qh = 0;
@@ -72,19 +72,5 @@ public final class Q5_0Codec implements QuantCodec {
                 out += BLOCK_BYTES;
             }
         }
-    }
-
-    /**
-     * {@code quantize_row_q5_0_ref}: d = max/−16 (−0.0 for an all-zero block), truncating rounding.
-     * The reference binary fuses x·id + 16.5 (blocks 5:2 and 6:1 of the reference data need it).
-     */
-    private static float referenceLevels(float[] x, int x0, byte[] levels) {
-        float max = QuantMath.signedMaxAbs(x, x0, QK);
-        float d = max / -16;
-        float id = d != 0 ? 1.0f / d : 0.0f;
-        for (int j = 0; j < QK; j++) {
-            levels[j] = (byte) Math.min(31, (byte) (int) Math.fma(x[x0 + j], id, 16.5f));
-        }
-        return d;
     }
 }

@@ -45,8 +45,9 @@ public final class Q5_1Codec implements QuantCodec {
                          MemorySegment dst, long dstOffset) {
         int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         byte[] block = new byte[BLOCK_BYTES];
-        byte[] levels = new byte[QK];
-        byte[] scratch = new byte[QK];
+        int[] levels = new int[QK];
+        int[] aux = new int[QK];
+        float[] negMin = new float[1];
         float[] w = new float[QK];
         long out = dstOffset;
         for (int r = 0; r < nrows; r++) {
@@ -55,13 +56,13 @@ public final class Q5_1Codec implements QuantCodec {
             for (int b = 0; b < nb; b++) {
                 int x0 = row + b * QK;
                 if (imatrix == null) {
-                    referenceBlock(src, x0, block, levels);
+                    LegacyReferenceQuantizer.withMin(src, x0, QK, 31, false, block, levels);
                 } else {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
-                    ScaleMinSearch.Fit fit = ScaleMinSearch.makeQkx3Quants(QK, 31, src, x0, w, 0, levels, 0, scratch,
+                    float d = KQuantMath.makeQkx3Quants(QK, 31, src, x0, w, 0, levels, 0, negMin, 0, aux,
                             -0.9f, 0.05f, 36);
-                    QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(fit.scale()));
-                    QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(-fit.theMin()));
+                    QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
+                    QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(-negMin[0]));
                 }
                 int qh = 0;
                 for (int j = 0; j < 16; j++) {
@@ -74,32 +75,6 @@ public final class Q5_1Codec implements QuantCodec {
                 MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, out, BLOCK_BYTES);
                 out += BLOCK_BYTES;
             }
-        }
-    }
-
-    /**
-     * {@code quantize_row_q5_1_ref}: d = (max − min)/31, m = min, levels truncate
-     * fma(x − min, id, 0.5) (no clamp). The fusion is inferred by analogy with Q4_0/Q5_0, whose loops of
-     * the same shape the reference data prove fused; the data cannot tell for this type.
-     */
-    private static void referenceBlock(float[] x, int x0, byte[] block, byte[] levels) {
-        float min = Float.MAX_VALUE;
-        float max = -Float.MAX_VALUE;
-        for (int j = 0; j < QK; j++) {
-            float v = x[x0 + j];
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
-        }
-        float d = (max - min) / 31;
-        float id = d != 0 ? 1.0f / d : 0.0f;
-        QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
-        QuantMath.putShortLE(block, 2, QuantMath.floatToFp16(min));
-        for (int j = 0; j < QK; j++) {
-            levels[j] = (byte) (int) Math.fma(x[x0 + j] - min, id, 0.5f);
         }
     }
 }

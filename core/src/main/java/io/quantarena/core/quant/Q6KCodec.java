@@ -61,18 +61,18 @@ final class Q6KCodec extends SuperBlockCodec {
             return;
         }
         float iscale = -128f / maxScale;
-        short dh = KQuantMath.toFp16(1 / iscale);
+        short dh = QuantMath.floatToFp16(1 / iscale);
         for (int j = 0; j < 16; j++) {
-            out[SCALES + j] = (byte) Math.min(127, KQuantMath.nearestIntOfProduct(iscale, s.scales[j]));
+            out[SCALES + j] = (byte) Math.min(127, QuantMath.nearestIntOfProduct(iscale, s.scales[j]));
         }
-        float d = KQuantMath.fromFp16(dh);
+        float d = QuantMath.fp16ToFloat(dh);
         for (int j = 0; j < 16; j++) {
             float dq = d * out[SCALES + j];
             if (dq == 0) {
                 continue; // keep the levels of the sub-block search
             }
             for (int i = 0; i < 16; i++) {
-                int l = KQuantMath.nearestInt(x[xo + 16 * j + i] / dq);
+                int l = QuantMath.nearestInt(x[xo + 16 * j + i] / dq);
                 levels[16 * j + i] = Math.min(Math.max(l, -32), 31) + 32;
             }
         }
@@ -90,6 +90,6 @@ final class Q6KCodec extends SuperBlockCodec {
                 out[qh + l] = (byte) ((l1 >> 4) | ((l2 >> 4) << 2) | ((l3 >> 4) << 4) | ((l4 >> 4) << 6));
             }
         }
-        putFp16(out, D, dh);
+        QuantMath.putShortLE(out, D, dh);
     }
 }

@@ -57,7 +57,7 @@ public final class Q6_0Codec implements QuantCodec {
                          MemorySegment dst, long dstOffset) {
         int nb = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         byte[] block = new byte[BLOCK_BYTES];
-        byte[] levels = new byte[QK];
+        int[] levels = new int[QK];
         float[] w = new float[QK];
         long out = dstOffset;
         for (int r = 0; r < nrows; r++) {
@@ -67,10 +67,10 @@ public final class Q6_0Codec implements QuantCodec {
                 int x0 = row + b * QK;
                 float d;
                 if (imatrix == null) {
-                    d = SymmetricScaleSearch.makeQxQuants(QK, 32, src, x0, null, 0, levels, 0);
+                    d = KQuantMath.makeQxQuants(QK, 32, src, x0, levels, 0, null, 0);
                 } else {
                     QuantMath.sigmaWeights(src, x0, imatrix, b * QK, sigma2, false, w, QK);
-                    d = SymmetricScaleSearch.makeQxQuants(QK, 32, src, x0, w, 0, levels, 0);
+                    d = KQuantMath.makeQxQuants(QK, 32, src, x0, levels, 0, w, 0);
                 }
                 QuantMath.putShortLE(block, 0, QuantMath.floatToFp16(d));
                 for (int j = 0; j < 8; j++) {

@@ -2,6 +2,8 @@ package io.quantarena.core.quant;
 
 import io.quantarena.core.tensor.GgmlType;
 
+import java.lang.foreign.MemorySegment;
+
 /** Argument checks shared by the codecs, with messages that name the type and the offending values. */
 final class QuantArgs {
 
@@ -37,6 +39,21 @@ final class QuantArgs {
             throw new IllegalArgumentException("type " + type.typeName() + " requires an importance matrix");
         }
         return nb;
+    }
+
+    /**
+     * Validates that {@code dst} holds {@code nrows} rows of {@code nPerRow} elements from
+     * {@code dstOffset}, so that a short destination fails before anything is written.
+     */
+    static void checkDestination(QuantCodec codec, int nrows, int nPerRow, MemorySegment dst, long dstOffset) {
+        GgmlType type = codec.type();
+        blocksPerRow(type, nPerRow);
+        long need = Math.max(0, nrows) * codec.rowSize(nPerRow);
+        if (dstOffset < 0 || dstOffset > dst.byteSize() || dst.byteSize() - dstOffset < need) {
+            throw new IllegalArgumentException("type " + type.typeName() + ": destination of " + dst.byteSize()
+                    + " bytes is too short for " + nrows + " rows of " + nPerRow + " (" + need + " bytes) at offset "
+                    + dstOffset);
+        }
     }
 
     /** Validates the destination range of a dequantize call. */

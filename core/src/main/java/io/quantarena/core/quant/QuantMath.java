@@ -45,7 +45,7 @@ public final class QuantMath {
         return (short) ((u + 0x7FFF + ((u >>> 16) & 1)) >>> 16);
     }
 
-    /** ggml's {@code nearest_int}: round to nearest, ties to even. */
+    /** ggml's {@code nearest_int}: round to nearest, ties to even (the reference is valid for |x| < 2^22). */
     public static int nearestInt(float x) {
         return (int) Math.rint(x);
     }
@@ -102,7 +102,8 @@ public final class QuantMath {
 
     /**
      * Importance weights {@code w = qw·√(σ² + x²)} (spec §2.1). {@code fusedSquare} selects the
-     * reference binary's {@code √fma(x, x, σ²)} (IQ4_NL/IQ4_XS) instead of a rounded square.
+     * reference binary's {@code √fma(x, x, σ²)} (IQ4_NL/IQ4_XS, the K-quants' recipe R2) instead
+     * of a rounded square (what the legacy Q4_0…Q6_0 imatrix paths match the reference data with).
      */
     public static void sigmaWeights(float[] x, int xOff, float[] qw, int qwOff, float sigma2, boolean fusedSquare,
                                     float[] w, int n) {

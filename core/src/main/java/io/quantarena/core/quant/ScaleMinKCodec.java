@@ -66,11 +66,7 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             float maxMin = 0;
             for (int j = 0; j < 8; j++) {
                 int o = xo + 32 * j;
-                float sumx2 = 0;
-                for (int l = 0; l < 32; l++) {
-                    sumx2 += x[o + l] * x[o + l];
-                }
-                float av = (float) Math.sqrt(sumx2 / 32);
+                float av = (float) Math.sqrt(QuantMath.sumOfSquares(x, o, 32) / 32);
                 for (int l = 0; l < 32; l++) {
                     w[l] = av + Math.abs(x[o + l]);
                 }
@@ -88,28 +84,16 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             float invScale = maxScale > 0 ? 63f / maxScale : 0f;
             float invMin = maxMin > 0 ? 63f / maxMin : 0f;
             for (int j = 0; j < 8; j++) {
-                ls[j] = Math.min(63, KQuantMath.nearestIntOfProduct(invScale, s.scales[j])) & 0xFF;
-                lm[j] = Math.min(63, KQuantMath.nearestIntOfProduct(invMin, s.mins[j])) & 0xFF;
+                ls[j] = Math.min(63, QuantMath.nearestIntOfProduct(invScale, s.scales[j])) & 0xFF;
+                lm[j] = Math.min(63, QuantMath.nearestIntOfProduct(invMin, s.mins[j])) & 0xFF;
             }
-            dh = KQuantMath.toFp16(maxScale / 63f);
-            mh = KQuantMath.toFp16(maxMin / 63f);
+            dh = QuantMath.floatToFp16(maxScale / 63f);
+            mh = QuantMath.floatToFp16(maxMin / 63f);
         } else {
-            float sumx2 = 0;
-            for (int i = 0; i < QK_K; i++) {
-                sumx2 += x[xo + i] * x[xo + i];
-            }
-            float sigma2 = 2 * sumx2 / QK_K;
+            imatrixWeights(x, xo, qw, qo, 2, 32, s); // σ² = 2·Σx²/256, R2 (§1.1)
             for (int j = 0; j < 8; j++) {
-                int o = xo + 32 * j;
-                float sw = 0;
-                for (int l = 0; l < 32; l++) {
-                    float v = x[o + l];
-                    w[l] = qw[qo + 32 * j + l] * (float) Math.sqrt(Math.fma(v, v, sigma2));
-                    sw += w[l];
-                }
-                s.sumWeights[j] = sw;
-                s.scales[j] = KQuantMath.makeQkx3Quants(32, nmax, x, o, w, 0, levels, 32 * j, s.mins, j, s.aux,
-                        -0.9f, 0.05f, 36);
+                s.scales[j] = KQuantMath.makeQkx3Quants(32, nmax, x, xo + 32 * j, w, 32 * j, levels, 32 * j, s.mins, j,
+                        s.aux, -0.9f, 0.05f, 36);
             }
             float dBlock = KQuantMath.makeQpQuants(8, 63, s.scales, ls, s.sumWeights);
             float mBlock = KQuantMath.makeQpQuants(8, 63, s.mins, lm, s.sumWeights);
@@ -119,12 +103,12 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
                 ls[j] = Math.min(63, ls[j]);
                 lm[j] = Math.min(63, lm[j]);
             }
-            dh = KQuantMath.toFp16(dBlock);
-            mh = KQuantMath.toFp16(mBlock);
+            dh = QuantMath.floatToFp16(dBlock);
+            mh = QuantMath.floatToFp16(mBlock);
         }
         putScalesAndMins(out, ls, lm);
-        float d = KQuantMath.fromFp16(dh);
-        float dmin = KQuantMath.fromFp16(mh);
+        float d = QuantMath.fp16ToFloat(dh);
+        float dmin = QuantMath.fp16ToFloat(mh);
         for (int j = 0; j < 8; j++) {
             float dq = d * scaleOf(out, j);
             if (dq == 0) {
@@ -132,13 +116,13 @@ abstract sealed class ScaleMinKCodec extends SuperBlockCodec permits Q4KCodec, Q
             }
             float dm = dmin * minOf(out, j);
             for (int i = 0; i < 32; i++) {
-                int l = KQuantMath.nearestInt((x[xo + 32 * j + i] + dm) / dq);
+                int l = QuantMath.nearestInt((x[xo + 32 * j + i] + dm) / dq);
                 levels[32 * j + i] = Math.min(Math.max(l, 0), nmax);
             }
         }
         packLevels(levels, out);
-        putFp16(out, 0, dh);
-        putFp16(out, 2, mh);
+        QuantMath.putShortLE(out, 0, dh);
+        QuantMath.putShortLE(out, 2, mh);
     }
 
     /** The reference aborts on a NaN scale (NaN/Inf input); we refuse with the block's position. */

@@ -4,20 +4,18 @@ import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
- * Common frame of the K-quant codecs (256-element super-blocks, no row meta): argument checks,
- * block-wise decoding and the dispatch of spec/quant-types.md §10 (without imatrix the
- * reference encoder runs once over the whole chunk; with imatrix the weighted encoder runs row
- * by row). Subclasses only see one super-block at a time as a byte array.
+ * Common frame of the K-quant codecs (256-element super-blocks, no row meta): argument checks
+ * (the shared {@link QuantArgs} ones, destination first), block-wise decoding and the dispatch
+ * of spec/quant-types.md §10 (without imatrix the reference encoder runs once over the whole
+ * chunk; with imatrix the weighted encoder runs row by row). Subclasses only see one
+ * super-block at a time as a byte array.
  */
 abstract sealed class SuperBlockCodec implements QuantCodec
         permits Q2KCodec, Q3KCodec, ScaleMinKCodec, Q6KCodec {
 
     static final int QK_K = 256;
-
-    static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final GgmlType type;
 
@@ -49,9 +47,10 @@ abstract sealed class SuperBlockCodec implements QuantCodec
         return false;
     }
 
+    /** Copies each block out of the (typically memory-mapped) segment once, then decodes from the array. */
     @Override
     public void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
-        checkRowLength(n);
+        QuantArgs.checkDequantize(type, dst, dstOffset, n);
         int bpb = type.bytesPerBlock();
         byte[] block = new byte[bpb];
         for (int ib = 0; ib < n / QK_K; ib++) {
@@ -63,26 +62,9 @@ abstract sealed class SuperBlockCodec implements QuantCodec
     @Override
     public void quantize(float[] src, int srcOffset, int nrows, int nPerRow, float[] imatrix,
                          MemorySegment dst, long dstOffset) {
-        checkRowLength(nPerRow);
-        if (nrows < 0) {
-            throw new IllegalArgumentException(type.typeName() + ": negative row count " + nrows);
-        }
-        long need = (long) nrows * rowSize(nPerRow);
-        if (dstOffset < 0 || dst.byteSize() - dstOffset < need) {
-            throw new IllegalArgumentException(type.typeName() + ": destination has " + (dst.byteSize() - dstOffset)
-                    + " bytes after offset " + dstOffset + ", " + need + " needed for " + nrows + " rows of "
-                    + nPerRow);
-        }
-        if ((long) srcOffset + (long) nrows * nPerRow > src.length) {
-            throw new IllegalArgumentException(type.typeName() + ": source has " + src.length + " floats, "
-                    + nrows + " rows of " + nPerRow + " from offset " + srcOffset + " requested");
-        }
-        if (imatrix != null && imatrix.length < nPerRow) {
-            throw new IllegalArgumentException(type.typeName() + ": imatrix has " + imatrix.length
-                    + " weights, expected " + nPerRow + " (one per column)");
-        }
+        QuantArgs.checkDestination(this, nrows, nPerRow, dst, dstOffset);
+        int blocksPerRow = QuantArgs.checkQuantize(this, src, srcOffset, nrows, nPerRow, imatrix);
         int bpb = type.bytesPerBlock();
-        int blocksPerRow = nPerRow / QK_K;
         KQuantScratch s = new KQuantScratch();
         byte[] out = new byte[bpb];
         if (imatrix == null) {
@@ -106,21 +88,41 @@ abstract sealed class SuperBlockCodec implements QuantCodec
         }
     }
 
-    private void checkRowLength(long n) {
-        if (n < 0 || n % QK_K != 0) {
-            throw new IllegalArgumentException(type.typeName() + ": row length " + n
-                    + " is not a multiple of the block size " + QK_K);
+    /**
+     * Imatrix weights of the super-block at {@code x[xo]} (§2.1) into {@code s.weights[0..256)}:
+     * w = qw·√(σ² + x²) with σ² = sigmaFactor·Σx²/256, Σx² a plain ordered sum and x² fused into
+     * the add (recipe R2, §1.1); the plain sum of each {@code subBlock}-element group's weights
+     * into {@code s.sumWeights}.
+     */
+    static void imatrixWeights(float[] x, int xo, float[] qw, int qo, float sigmaFactor, int subBlock,
+                               KQuantScratch s) {
+        float sigma2 = sigmaFactor * QuantMath.sumOfSquares(x, xo, QK_K) / QK_K;
+        QuantMath.sigmaWeights(x, xo, qw, qo, sigma2, true, s.weights, QK_K);
+        for (int j = 0; j < QK_K / subBlock; j++) {
+            float sw = 0;
+            for (int l = 0; l < subBlock; l++) {
+                sw += s.weights[subBlock * j + l];
+            }
+            s.sumWeights[j] = sw;
+        }
+    }
+
+    /**
+     * The 2-bit quant layout of Q2_K and Q3_K (low bits): 256 levels 0…3 into 64 bytes at
+     * {@code out[at]}, element 128h + 32p + l in bits 2p of byte 32h + l.
+     */
+    static void pack2BitLevels(int[] levels, byte[] out, int at) {
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int e = 128 * h + l;
+                out[at + 32 * h + l] = (byte) (levels[e] | (levels[e + 32] << 2) | (levels[e + 64] << 4)
+                        | (levels[e + 96] << 6));
+            }
         }
     }
 
     /** Little-endian fp16 at {@code b[o]} as float. */
     static float fp16At(byte[] b, int o) {
-        return KQuantMath.fromFp16((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
-    }
-
-    /** Stores fp16 bits little-endian at {@code b[o]}. */
-    static void putFp16(byte[] b, int o, short h) {
-        b[o] = (byte) h;
-        b[o + 1] = (byte) (h >> 8);
+        return QuantMath.fp16ToFloat((short) ((b[o] & 0xFF) | (b[o + 1] << 8)));
     }
 }

@@ -1,11 +1,12 @@
 package io.quantarena.core.recipe;
 
 import io.quantarena.core.gguf.GgufFile;
-import io.quantarena.core.gguf.GgufSplitNaming;
 import io.quantarena.core.gguf.GgufTensorInfo;
 import io.quantarena.core.gguf.GgufValue;
 import io.quantarena.core.gguf.GgufWriter;
 import io.quantarena.core.gguf.LlamaFileType;
+import io.quantarena.core.imatrix.Imatrix;
+import io.quantarena.core.imatrix.ImatrixEntry;
 import io.quantarena.core.quant.QuantCodec;
 import io.quantarena.core.quant.QuantCodecs;
 import io.quantarena.core.tensor.GgmlType;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Whole-model quantization to one target type, like {@code llama-quantize --pure}
- * (spec/quantize-tool.md §3, §4.6, §5): quantizable weights get the target type (or its
- * fallback when rows do not fit its blocks), everything else is copied verbatim. Source tensors
- * of any supported type are dequantized and re-quantized in row chunks on {@code threads}
- * workers and streamed to the output, so memory use is a few chunks per thread, not the model.
+ * Whole-model quantization like llama-quantize (spec/quantize-tool.md §3-§5): a
+ * {@link TensorTypePlanner} plan decides every tensor's type, then tensors are converted or
+ * copied in file order and streamed to the output. Source tensors of any supported type are
+ * dequantized and re-quantized in row chunks on {@code threads} workers, each expert matrix
+ * with its own slice of the importance matrix, so memory use is a few chunks per thread, not
+ * the model.
  */
 public final class ModelQuantizer {
 
@@ -41,8 +44,6 @@ public final class ModelQuantizer {
     private static final int CHUNK_ELEMENTS = 16384;
     /** Elements one worker task handles (several chunks), to keep task overhead small. */
     private static final long TASK_ELEMENTS = 1 << 18;
-    /** Quantization format version written by llama-quantize ({@code GGML_QNT_VERSION}). */
-    static final int QUANTIZATION_VERSION = 2;
 
     private final Function<GgmlType, QuantCodec> codecs;
 
@@ -55,18 +56,13 @@ public final class ModelQuantizer {
         this.codecs = Objects.requireNonNull(codecs, "codecs");
     }
 
-    private record TensorPlan(GgufTensorInfo source, GgmlType outType) {
-        boolean convert() {
-            return outType != source.type();
-        }
-    }
-
     /** One unit of work: rows [firstRow, firstRow + rows) of a tensor, inside one matrix. */
     private record Task(long firstRow, int rows) {
     }
 
     /**
-     * Runs the quantization.
+     * Quantizes every quantizable weight to one type, like {@code llama-quantize --pure
+     * --allow-requantize} with the ftype of that base type ({@link LlamaFileType#forUniformType}).
      *
      * @throws CancellationException when {@code progress.cancelled()} turns true between tensors
      *                               (the partial output is deleted)
@@ -75,90 +71,127 @@ public final class ModelQuantizer {
      * @throws UnsupportedOperationException when a needed codec is not implemented
      */
     public QuantizeResult quantize(QuantizeRequest req, QuantizeProgress progress) throws IOException {
-        QuantizeProgress prog = progress == null ? QuantizeProgress.NONE : progress;
         GgmlType target = req.targetType();
-        QuantCodec targetCodec = codecs.apply(target);
-        if (targetCodec.requiresImatrix()) {
+        if (codecs.apply(target).requiresImatrix()) {
             throw new IllegalArgumentException("type " + target.typeName() + " requires an importance matrix, which this pipeline does not take");
         }
-        LlamaFileType ftype = LlamaFileType.forUniformType(target);
-        int threads = req.effectiveThreads();
+        Recipe recipe = Recipe.of(LlamaFileType.forUniformType(target))
+                .withFlag(Recipe.Flag.PURE).withFlag(Recipe.Flag.ALLOW_REQUANTIZE);
+        return quantize(new QuantizeJob(req.input(), req.output(), recipe, null, req.threads()), progress);
+    }
 
-        try (GgufFile in = GgufFile.open(req.input())) {
-            for (Path p : in.paths()) {
-                if (Files.exists(req.output()) && Files.isSameFile(p, req.output())) {
-                    throw new IllegalArgumentException("output " + req.output() + " is the input file " + p);
-                }
-            }
-            List<TensorPlan> plan = plan(in, target);
-            for (TensorPlan p : plan) {
-                if (p.convert()) { // fail before writing anything when a codec is missing
-                    codecs.apply(p.source().type());
-                    codecs.apply(p.outType());
-                }
-            }
-            ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads()) : null;
-            GgufWriter w = GgufWriter.create(req.output());
-            boolean complete = false;
-            try {
-                copyMetadata(in, w, ftype);
-                for (TensorPlan p : plan) {
-                    w.addTensor(p.source().name(), p.source().ne(), p.outType());
-                }
-                for (int i = 0; i < plan.size(); i++) {
-                    if (prog.cancelled()) {
-                        throw new CancellationException("quantization of " + req.input() + " cancelled before tensor " + i + " of " + plan.size());
-                    }
-                    TensorPlan p = plan.get(i);
-                    if (p.convert()) {
-                        convert(in, p, w, pool, threads);
-                    } else {
-                        w.writeTensorData(in.tensorData(p.source()));
-                    }
-                    prog.onTensor(i, plan.size(), p.source().name(), p.outType(), w.bytesWritten());
-                }
-                w.close();
-                complete = true;
-            } finally {
-                if (pool != null) {
-                    pool.shutdownNow();
-                }
-                if (!complete) {
-                    w.abort();
-                }
-            }
-            return result(plan, Files.size(req.output()));
+    /**
+     * Plans and runs a recipe.
+     *
+     * @throws CancellationException when {@code progress.cancelled()} turns true between tensors
+     *                               (the partial output is deleted)
+     * @throws IllegalArgumentException when the recipe cannot be applied (see
+     *                                  {@link TensorTypePlanner#plan}), a type needs importance
+     *                                  data the tensor lacks, or input and output are the same file
+     * @throws UnsupportedOperationException when a needed codec is not implemented
+     */
+    public QuantizeResult quantize(QuantizeJob job, QuantizeProgress progress) throws IOException {
+        try (GgufFile in = GgufFile.open(job.input())) {
+            checkNotInput(in, job.output());
+            QuantPlan plan = TensorTypePlanner.plan(in, job.recipe(), job.imatrix());
+            return run(in, plan, job.imatrix(), job.output(), job.effectiveThreads(), progress);
         }
     }
 
-    private static List<TensorPlan> plan(GgufFile in, GgmlType target) {
-        List<TensorPlan> plan = new ArrayList<>(in.tensors().size());
-        for (GgufTensorInfo t : in.tensors()) {
-            GgmlType out = TensorQuantRules.isQuantizable(t)
-                    ? TensorQuantRules.typeFor(target, t.ne(0)).orElse(t.type())
-                    : t.type();
-            plan.add(new TensorPlan(t, out));
+    /** Plans a recipe without writing anything ({@code --dry-run}). */
+    public static QuantPlan plan(Path input, Recipe recipe, Imatrix imatrix) throws IOException {
+        try (GgufFile in = GgufFile.open(input)) {
+            return TensorTypePlanner.plan(in, recipe, imatrix);
         }
-        return plan;
     }
 
-    /** Input KVs in order without split keys, then quantization version and file type (§5.3). */
-    private static void copyMetadata(GgufFile in, GgufWriter w, LlamaFileType ftype) {
-        for (Map.Entry<String, GgufValue> e : in.metadata().asMap().entrySet()) {
-            String k = e.getKey();
-            if (!k.equals(GgufSplitNaming.KEY_SPLIT_NO) && !k.equals(GgufSplitNaming.KEY_SPLIT_COUNT)
-                    && !k.equals(GgufSplitNaming.KEY_SPLIT_TENSORS_COUNT)) {
-                w.put(k, e.getValue());
+    /**
+     * Writes {@code plan} (made for {@code in}) to {@code output}.
+     *
+     * @param imatrix the importance data the plan's entries refer to, or null
+     */
+    public QuantizeResult run(GgufFile in, QuantPlan plan, Imatrix imatrix, Path output, int threads, QuantizeProgress progress)
+            throws IOException {
+        QuantizeProgress prog = progress == null ? QuantizeProgress.NONE : progress;
+        checkNotInput(in, output);
+        List<PlannedTensor> tensors = plan.tensors();
+        for (PlannedTensor p : tensors) {
+            if (p.convert()) { // fail before writing anything when a codec or importance data are missing
+                codecs.apply(p.source().type());
+                QuantCodec dst = codecs.apply(p.targetType());
+                if (dst.requiresImatrix() && p.imatrixEntry() == null) {
+                    throw new IllegalArgumentException("tensor '" + p.name() + "': type " + p.targetType().typeName() + " (from " + p.reason()
+                            + ") cannot be made without importance data for it");
+                }
             }
         }
-        w.put("general.quantization_version", GgufValue.ofUInt32(QUANTIZATION_VERSION));
-        w.put("general.file_type", GgufValue.ofUInt32(ftype.value()));
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads()) : null;
+        GgufWriter w = GgufWriter.create(output);
+        boolean complete = false;
+        try {
+            for (Map.Entry<String, GgufValue> e : plan.metadata().entrySet()) {
+                w.put(e.getKey(), e.getValue());
+            }
+            for (PlannedTensor p : tensors) {
+                w.addTensor(p.name(), p.source().ne(), p.targetType());
+            }
+            for (int i = 0; i < tensors.size(); i++) {
+                if (prog.cancelled()) {
+                    throw new CancellationException("quantization of " + in.path() + " cancelled before tensor " + i + " of " + tensors.size());
+                }
+                PlannedTensor p = tensors.get(i);
+                if (p.convert()) {
+                    float[][] slices = p.imatrixEntry() == null ? null : importanceSlices(imatrix, p);
+                    convert(in, p, slices, w, pool, threads);
+                } else {
+                    w.writeTensorData(in.tensorData(p.source()));
+                }
+                prog.onTensor(i, tensors.size(), p.name(), p.targetType(), w.bytesWritten());
+            }
+            w.close();
+            complete = true;
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+            if (!complete) {
+                w.abort();
+            }
+        }
+        return result(plan, Files.size(output));
     }
 
-    private void convert(GgufFile in, TensorPlan p, GgufWriter w, ExecutorService pool, int threads) throws IOException {
+    private static void checkNotInput(GgufFile in, Path output) throws IOException {
+        for (Path p : in.paths()) {
+            if (Files.exists(output) && Files.isSameFile(p, output)) {
+                throw new IllegalArgumentException("output " + output + " is the input file " + p);
+            }
+        }
+    }
+
+    /** Per expert matrix e, the importance of its ne0 columns: entry values [e·ne0, (e+1)·ne0) / ncall (§4.5). */
+    private static float[][] importanceSlices(Imatrix imatrix, PlannedTensor p) {
+        ImatrixEntry e = imatrix.find(p.imatrixEntry())
+                .orElseThrow(() -> new IllegalArgumentException("plan refers to imatrix entry '" + p.imatrixEntry() + "', which the imatrix lacks"));
+        int ne0 = Math.toIntExact(p.source().ne(0));
+        int ne2 = Math.toIntExact(p.source().ne(2));
+        float[] all = e.importance();
+        if (all.length != (long) ne0 * ne2) {
+            throw new IllegalArgumentException("imatrix entry '" + e.name() + "' has " + all.length + " values, tensor '" + p.name()
+                    + "' needs " + (long) ne0 * ne2);
+        }
+        float[][] slices = new float[ne2][];
+        for (int m = 0; m < ne2; m++) {
+            slices[m] = Arrays.copyOfRange(all, m * ne0, (m + 1) * ne0);
+        }
+        return slices;
+    }
+
+    private void convert(GgufFile in, PlannedTensor p, float[][] importance, GgufWriter w, ExecutorService pool, int threads)
+            throws IOException {
         GgufTensorInfo t = p.source();
         QuantCodec src = codecs.apply(t.type());
-        QuantCodec dst = codecs.apply(p.outType());
+        QuantCodec dst = codecs.apply(p.targetType());
         MemorySegment data = in.tensorData(t);
         long ne0 = t.ne(0);
         if (ne0 > Integer.MAX_VALUE / 2) {
@@ -166,10 +199,13 @@ public final class ModelQuantizer {
         }
         List<Task> tasks = tasks(t);
         long srcRowBytes = t.rowBytes();
-        long dstRowBytes = p.outType().rowSize(ne0);
+        long dstRowBytes = p.targetType().rowSize(ne0);
         int rowsPerChunk = rowsPerChunk(ne0);
+        long rowsPerMatrix = t.ne(1);
 
         Function<Task, byte[]> work = task -> {
+            // expert e's rows get expert e's importance; a 4-D tensor repeats the ne2 slices
+            float[] imatrixSlice = importance == null ? null : importance[(int) ((task.firstRow() / rowsPerMatrix) % importance.length)];
             float[] f = new float[Math.toIntExact(task.rows() * ne0)];
             for (int r = 0; r < task.rows(); r++) {
                 src.dequantizeRow(data, (task.firstRow() + r) * srcRowBytes, f, (int) (r * ne0), (int) ne0);
@@ -178,7 +214,7 @@ public final class ModelQuantizer {
             MemorySegment outSeg = MemorySegment.ofArray(out);
             for (int r = 0; r < task.rows(); r += rowsPerChunk) {
                 int n = Math.min(rowsPerChunk, task.rows() - r);
-                dst.quantize(f, (int) (r * ne0), n, (int) ne0, null, outSeg, r * dstRowBytes);
+                dst.quantize(f, (int) (r * ne0), n, (int) ne0, imatrixSlice, outSeg, r * dstRowBytes);
             }
             return out;
         };
@@ -243,17 +279,12 @@ public final class ModelQuantizer {
         return tasks;
     }
 
-    private static QuantizeResult result(List<TensorPlan> plan, long fileBytes) {
-        long params = 0;
-        long bytes = 0;
+    private static QuantizeResult result(QuantPlan plan, long fileBytes) {
         Map<String, String> types = new LinkedHashMap<>();
-        for (TensorPlan p : plan) {
-            GgufTensorInfo t = p.source();
-            params += t.elementCount();
-            bytes += GgufTensorInfo.byteSize(p.outType(), t.ne());
-            types.put(t.name(), p.outType().typeName());
+        for (PlannedTensor p : plan.tensors()) {
+            types.put(p.name(), p.targetType().typeName());
         }
-        return new QuantizeResult(fileBytes, params, bytes, params == 0 ? 0 : bytes * 8.0 / params, types);
+        return new QuantizeResult(fileBytes, plan.parameterCount(), plan.tensorBytes(), plan.bitsPerWeight(), types);
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

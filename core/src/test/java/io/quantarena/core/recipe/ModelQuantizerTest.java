@@ -66,7 +66,8 @@ class ModelQuantizerTest {
             List<String> srcKeys = List.copyOf(src.metadata().keys());
             List<String> keys = List.copyOf(q.metadata().keys());
             assertThat(keys.subList(0, srcKeys.size())).isEqualTo(srcKeys);
-            assertThat(keys.subList(srcKeys.size(), keys.size())).containsExactly("general.quantization_version");
+            assertThat(keys.subList(srcKeys.size(), keys.size())).containsExactly("general.quantization_version", "quantize.recipe");
+            assertThat(q.metadata().getString("quantize.recipe")).isEqualTo("Q8_0 --pure --allow-requantize");
             assertThat(q.metadata().getLong("general.file_type")).isEqualTo(7);
             assertThat(q.metadata().getLong("general.quantization_version")).isEqualTo(2);
             assertThat(q.metadata().getStringArray("tokenizer.ggml.tokens")).isEqualTo(src.metadata().getStringArray("tokenizer.ggml.tokens"));
@@ -183,8 +184,8 @@ class ModelQuantizerTest {
     @Test
     void rejectsUnsupportedTargetsBeforeWriting() {
         Path out = tmp.resolve("x.gguf");
-        assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, out, GgmlType.IQ2_K, 1), null))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("iq2_k");
+        assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, out, GgmlType.IQ2_KT, 1), null))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("iq2_kt");
         assertThat(out).doesNotExist();
         assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, TINY_LLAMA, GgmlType.Q8_0, 1), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is the input file");

@@ -42,7 +42,7 @@ final class IQ2_KRowKernel extends IqkRowKernel {
                     ShortVector v = ShortVector.fromMemorySegment(S128, w, q + 12 + 32 * c + 16 * h, LE);
                     for (int s = 0; s < 4; s++) {
                         int b = 4 * c + s, ib = 2 * b + h;
-                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
+                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes()
                                 .selectFrom(ByteVector.fromArray(B128, IQ2, ((extra >>> ib) & 1) * HALF));
                         float dl = d * (((int) (scales >>> (4 * ib)) & 15) - 8);
                         for (int p = 0; p < P16; p++) {
@@ -67,9 +67,9 @@ final class IQ2_KRowKernel extends IqkRowKernel {
                 ShortVector v1 = ShortVector.fromMemorySegment(S128, w, q + 28 + 32 * c, LE);
                 for (int s = 0; s < 4; s++) {
                     int b = 4 * c + s, ib0 = 2 * b, ib1 = 2 * b + 1;
-                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
                             .selectFrom(ByteVector.fromArray(B128, IQ2, ((extra >>> ib0) & 1) * HALF));
-                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
                             .selectFrom(ByteVector.fromArray(B128, IQ2, ((extra >>> ib1) & 1) * HALF));
                     int xo = xb + 32 * b;
                     FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);

@@ -40,7 +40,7 @@ final class IQ2_KSRowKernel extends IqkRowKernel {
                     ShortVector v = ShortVector.fromMemorySegment(S128, w, q + 6 + 32 * c + 16 * h, LE);
                     for (int s = 0; s < 4; s++) {
                         int ib = 4 * c + s;
-                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
+                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes()
                                 .selectFrom(ByteVector.fromArray(B128, IQ2, ((extra >>> ib) & 1) * HALF));
                         float dl = dRow * (scaleField(extra, scales, ib) - 16);
                         for (int p = 0; p < P16; p++) {
@@ -65,8 +65,8 @@ final class IQ2_KSRowKernel extends IqkRowKernel {
                 for (int s = 0; s < 4; s++) {
                     int ib = 4 * c + s;
                     ByteVector t = ByteVector.fromArray(B128, IQ2, ((extra >>> ib) & 1) * HALF);
-                    ByteVector e0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3).selectFrom(t);
-                    ByteVector e1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3).selectFrom(t);
+                    ByteVector e0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes().selectFrom(t);
+                    ByteVector e1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes().selectFrom(t);
                     int xo = xb + 32 * ib;
                     FloatVector sum = FloatVector.zero(F);
                     for (int p = 0; p < P16; p++) {

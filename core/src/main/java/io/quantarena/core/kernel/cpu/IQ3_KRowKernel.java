@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.HALF;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.IQ3;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
+import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.ROL;
 
 /**
@@ -53,8 +54,8 @@ final class IQ3_KRowKernel extends IqkRowKernel {
                     ShortVector v = ShortVector.fromMemorySegment(S128, w, q + 14 + 32 * c + 16 * h, LE);
                     for (int s = 0; s < 4; s++) {
                         int b = 4 * c + s, ib = 2 * b + h;
-                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
-                                .or(qh.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes().and((byte) 4))
+                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                                .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
                                 .selectFrom(ByteVector.fromArray(B128, IQ3, ((extra >>> ib) & 1) * HALF));
                         float dl = d * SCALES[scaleField(sl, signs, ib)];
                         for (int p = 0; p < P16; p++) {
@@ -82,11 +83,11 @@ final class IQ3_KRowKernel extends IqkRowKernel {
                 ShortVector v1 = ShortVector.fromMemorySegment(S128, w, q + 30 + 32 * c, LE);
                 for (int s = 0; s < 4; s++) {
                     int b = 4 * c + s, ib0 = 2 * b, ib1 = 2 * b + 1;
-                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
-                            .or(qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes().and((byte) 4))
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
                             .selectFrom(ByteVector.fromArray(B128, IQ3, ((extra >>> ib0) & 1) * HALF));
-                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
-                            .or(qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes().and((byte) 4))
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
                             .selectFrom(ByteVector.fromArray(B128, IQ3, ((extra >>> ib1) & 1) * HALF));
                     int xo = xb + 32 * b;
                     FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);

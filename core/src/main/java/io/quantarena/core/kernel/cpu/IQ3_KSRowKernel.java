@@ -12,6 +12,7 @@ import static io.quantarena.core.kernel.cpu.IqkLevelTables.FIVE_BIT_SCALES;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.HALF;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.IQ3;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
+import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.ROL;
 
 /**
@@ -44,8 +45,8 @@ final class IQ3_KSRowKernel extends IqkRowKernel {
                     ShortVector v = ShortVector.fromMemorySegment(S128, w, q + 6 + 32 * c + 16 * h, LE);
                     for (int s = 0; s < 4; s++) {
                         int ib = 4 * c + s;
-                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
-                                .or(qh.lanewise(ROL, (2 - ib) & 31).reinterpretAsBytes().and((byte) 4))
+                        ByteVector lv = v.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                                .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (2 - ib) & 31).reinterpretAsBytes(), (byte) 4)
                                 .selectFrom(ByteVector.fromArray(B128, IQ3, ((extra >>> (8 + ib)) & 1) * HALF));
                         float dl = dRow * (scaleField(extra, scales, ib) - 16);
                         for (int p = 0; p < P16; p++) {
@@ -72,10 +73,10 @@ final class IQ3_KSRowKernel extends IqkRowKernel {
                 for (int s = 0; s < 4; s++) {
                     int ib = 4 * c + s;
                     ByteVector t = ByteVector.fromArray(B128, IQ3, ((extra >>> (8 + ib)) & 1) * HALF);
-                    ByteVector e0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
-                            .or(qh0.lanewise(ROL, (2 - ib) & 31).reinterpretAsBytes().and((byte) 4)).selectFrom(t);
-                    ByteVector e1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes().and((byte) 3)
-                            .or(qh1.lanewise(ROL, (2 - ib) & 31).reinterpretAsBytes().and((byte) 4)).selectFrom(t);
+                    ByteVector e0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - ib) & 31).reinterpretAsBytes(), (byte) 4).selectFrom(t);
+                    ByteVector e1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - ib) & 31).reinterpretAsBytes(), (byte) 4).selectFrom(t);
                     int xo = xb + 32 * ib;
                     FloatVector sum = FloatVector.zero(F);
                     for (int p = 0; p < P16; p++) {

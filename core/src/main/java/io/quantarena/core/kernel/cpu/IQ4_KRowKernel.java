@@ -38,8 +38,8 @@ final class IQ4_KRowKernel extends IqkRowKernel {
             for (int b = 0; b < 8; b++) {
                 float dl0 = d * (sixBitScale(sl, sh, 2 * b) - 32), dl1 = d * (sixBitScale(sl, sh, 2 * b + 1) - 32);
                 ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
-                ByteVector lo = v.and((byte) 15).selectFrom(ByteVector.fromArray(B128, IQ4, ((extra >>> (2 * b)) & 1) * HALF));
-                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15)
+                ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, ((extra >>> (2 * b)) & 1) * HALF));
+                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
                         .selectFrom(ByteVector.fromArray(B128, IQ4, ((extra >>> (2 * b + 1)) & 1) * HALF));
                 for (int p = 0; p < P16; p++) {
                     ((FloatVector) lo.convertShape(B2F, F, p)).mul(dl0).intoArray(dst, o + 32 * b + p * FL);
@@ -60,8 +60,8 @@ final class IQ4_KRowKernel extends IqkRowKernel {
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
             for (int b = 0; b < 8; b++) {
                 ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
-                ByteVector lo = v.and((byte) 15).selectFrom(ByteVector.fromArray(B128, IQ4, ((extra >>> (2 * b)) & 1) * HALF));
-                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15)
+                ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, ((extra >>> (2 * b)) & 1) * HALF));
+                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
                         .selectFrom(ByteVector.fromArray(B128, IQ4, ((extra >>> (2 * b + 1)) & 1) * HALF));
                 int xo = xb + 32 * b;
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);

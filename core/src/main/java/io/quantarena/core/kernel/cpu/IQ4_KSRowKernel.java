@@ -32,8 +32,8 @@ final class IQ4_KSRowKernel extends IqkRowKernel {
                 float dl = dRow * ((sc & 254) - 127);
                 ByteVector t = ByteVector.fromArray(B128, IQ4, (sc & 1) * HALF);
                 ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * ib, LE);
-                ByteVector lo = v.and((byte) 15).selectFrom(t);
-                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
+                ByteVector lo = v.selectFrom(t);
+                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t);
                 for (int p = 0; p < P16; p++) {
                     ((FloatVector) lo.convertShape(B2F, F, p)).mul(dl).intoArray(dst, o + 32 * ib + p * FL);
                     ((FloatVector) hi.convertShape(B2F, F, p)).mul(dl).intoArray(dst, o + 32 * ib + 16 + p * FL);
@@ -54,10 +54,10 @@ final class IQ4_KSRowKernel extends IqkRowKernel {
                 ByteVector t1 = ByteVector.fromArray(B128, IQ4, (sc1 & 1) * HALF);
                 ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * ib, LE);
                 ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * ib, LE);
-                ByteVector l0 = v0.and((byte) 15).selectFrom(t0);
-                ByteVector h0 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t0);
-                ByteVector l1 = v1.and((byte) 15).selectFrom(t1);
-                ByteVector h1 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t1);
+                ByteVector l0 = v0.selectFrom(t0);
+                ByteVector h0 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t0);
+                ByteVector l1 = v1.selectFrom(t1);
+                ByteVector h1 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t1);
                 int xo = xb + 32 * ib;
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
                 for (int p = 0; p < P16; p++) {

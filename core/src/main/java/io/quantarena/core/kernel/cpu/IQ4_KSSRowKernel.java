@@ -44,8 +44,8 @@ final class IQ4_KSSRowKernel extends IqkRowKernel {
                 ByteVector t = ByteVector.fromArray(B128, IQ4, (sc & 1) * HALF);
                 ShortVector u = ShortVector.fromMemorySegment(S128, w, q + 16 * ib, LE).and((short) 0xFFFE);
                 ByteVector v = u.lanewise(VectorOperators.XOR, u.lanewise(LSHR, 1)).reinterpretAsBytes();
-                ByteVector lo = v.and((byte) 15).selectFrom(t);
-                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t);
+                ByteVector lo = v.selectFrom(t);
+                ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t);
                 for (int p = 0; p < P16; p++) {
                     ((FloatVector) lo.convertShape(B2F, F, p)).mul(dl).intoArray(dst, o + 32 * ib + p * FL);
                     ((FloatVector) hi.convertShape(B2F, F, p)).mul(dl).intoArray(dst, o + 32 * ib + 16 + p * FL);
@@ -68,10 +68,10 @@ final class IQ4_KSSRowKernel extends IqkRowKernel {
                 ShortVector u1 = ShortVector.fromMemorySegment(S128, w, at + 16, LE).and((short) 0xFFFE);
                 ShortVector v0 = u0.lanewise(VectorOperators.XOR, u0.lanewise(LSHR, 1));
                 ShortVector v1 = u1.lanewise(VectorOperators.XOR, u1.lanewise(LSHR, 1));
-                ByteVector l0 = v0.reinterpretAsBytes().and((byte) 15).selectFrom(t0);
-                ByteVector h0 = v0.lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t0);
-                ByteVector l1 = v1.reinterpretAsBytes().and((byte) 15).selectFrom(t1);
-                ByteVector h1 = v1.lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).selectFrom(t1);
+                ByteVector l0 = v0.reinterpretAsBytes().selectFrom(t0);
+                ByteVector h0 = v0.lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t0);
+                ByteVector l1 = v1.reinterpretAsBytes().selectFrom(t1);
+                ByteVector h1 = v1.lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t1);
                 int xo = xb + 32 * ib;
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
                 for (int p = 0; p < P16; p++) {

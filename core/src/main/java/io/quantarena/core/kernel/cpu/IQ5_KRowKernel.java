@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.IQ5;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.SIX_BIT_SCALES;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
+import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.ROL;
 
 /**
@@ -40,8 +41,8 @@ final class IQ5_KRowKernel extends IqkRowKernel {
                     for (int k = 0; k < 2; k++) {
                         int b = 2 * c + k, ib = 2 * b + h;
                         int t = 32 * ((extra >>> ib) & 1);
-                        ByteVector idx = (k == 0 ? v : v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()).and((byte) 15)
-                                .or(qh.lanewise(ROL, (4 - b) & 31).reinterpretAsBytes().and((byte) 16));
+                        ByteVector idx = (k == 0 ? v : v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes())
+                                .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b) & 31).reinterpretAsBytes(), (byte) 16);
                         ByteVector lv = idx.selectFrom(ByteVector.fromArray(B128, IQ5, t), ByteVector.fromArray(B128, IQ5, t + 16));
                         float dl = d * (IQ4_KRowKernel.sixBitScale(sl, sh, ib) - 32);
                         for (int p = 0; p < P16; p++) {
@@ -69,9 +70,9 @@ final class IQ5_KRowKernel extends IqkRowKernel {
                     int b0 = 2 * c, b1 = 2 * c + 1;
                     int ib0 = 2 * b0 + h, ib1 = 2 * b1 + h;
                     int t0 = 32 * ((extra >>> ib0) & 1), t1 = 32 * ((extra >>> ib1) & 1);
-                    ByteVector i0 = v.and((byte) 15).or(qh.lanewise(ROL, (4 - b0) & 31).reinterpretAsBytes().and((byte) 16));
-                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15)
-                            .or(qh.lanewise(ROL, (4 - b1) & 31).reinterpretAsBytes().and((byte) 16));
+                    ByteVector i0 = v.lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b0) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b1) & 31).reinterpretAsBytes(), (byte) 16);
                     ByteVector l0 = i0.selectFrom(ByteVector.fromArray(B128, IQ5, t0), ByteVector.fromArray(B128, IQ5, t0 + 16));
                     ByteVector l1 = i1.selectFrom(ByteVector.fromArray(B128, IQ5, t1), ByteVector.fromArray(B128, IQ5, t1 + 16));
                     int xo0 = xb + 32 * b0 + 16 * h, xo1 = xo0 + 32;

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.IQ5;
 import static io.quantarena.core.kernel.cpu.IqkLevelTables.ODD_SCALES;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
+import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.ROL;
 
 /**
@@ -36,8 +37,8 @@ final class IQ5_KSRowKernel extends IqkRowKernel {
                         int ib = 2 * c + k;
                         int sc = u8(w, q + ib);
                         int t = 32 * (sc & 1);
-                        ByteVector idx = (k == 0 ? v : v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()).and((byte) 15)
-                                .or(qh.lanewise(ROL, (4 - ib) & 31).reinterpretAsBytes().and((byte) 16));
+                        ByteVector idx = (k == 0 ? v : v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes())
+                                .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - ib) & 31).reinterpretAsBytes(), (byte) 16);
                         ByteVector lv = idx.selectFrom(ByteVector.fromArray(B128, IQ5, t), ByteVector.fromArray(B128, IQ5, t + 16));
                         float dl = dRow * ((sc & 254) - 127);
                         for (int p = 0; p < P16; p++) {
@@ -66,12 +67,12 @@ final class IQ5_KSRowKernel extends IqkRowKernel {
                 ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 32 * c, LE);
                 ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 32 * c, LE);
                 // sub-block ib0: low nibbles, elements 0-15 (v0) and 16-31 (v1); ib1: high nibbles
-                ByteVector e00 = v0.and((byte) 15).or(qh0.lanewise(ROL, (4 - ib0) & 31).reinterpretAsBytes().and((byte) 16)).selectFrom(lo0, hi0);
-                ByteVector e01 = v1.and((byte) 15).or(qh1.lanewise(ROL, (4 - ib0) & 31).reinterpretAsBytes().and((byte) 16)).selectFrom(lo0, hi0);
-                ByteVector e10 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15)
-                        .or(qh0.lanewise(ROL, (4 - ib1) & 31).reinterpretAsBytes().and((byte) 16)).selectFrom(lo1, hi1);
-                ByteVector e11 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15)
-                        .or(qh1.lanewise(ROL, (4 - ib1) & 31).reinterpretAsBytes().and((byte) 16)).selectFrom(lo1, hi1);
+                ByteVector e00 = v0.lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (4 - ib0) & 31).reinterpretAsBytes(), (byte) 16).selectFrom(lo0, hi0);
+                ByteVector e01 = v1.lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (4 - ib0) & 31).reinterpretAsBytes(), (byte) 16).selectFrom(lo0, hi0);
+                ByteVector e10 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                        .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (4 - ib1) & 31).reinterpretAsBytes(), (byte) 16).selectFrom(lo1, hi1);
+                ByteVector e11 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                        .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (4 - ib1) & 31).reinterpretAsBytes(), (byte) 16).selectFrom(lo1, hi1);
                 int xo = xb + 64 * c;
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
                 for (int p = 0; p < P16; p++) {

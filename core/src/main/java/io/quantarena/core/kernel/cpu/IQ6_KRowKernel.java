@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import java.lang.foreign.MemorySegment;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
+import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.ROL;
 
 /**
@@ -50,8 +51,8 @@ final class IQ6_KRowKernel extends IqkRowKernel {
                     IntVector qh = IntVector.fromMemorySegment(I128, w, q + 148 + 32 * (c / 2) + 16 * h, LE);
                     for (int k = 0; k < 2; k++) {
                         int b = 2 * c + k, ib = 2 * b + h;
-                        ByteVector idx = (k == 0 ? v : v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()).and((byte) 15)
-                                .or(qh.lanewise(ROL, (4 - 2 * (b % 4)) & 31).reinterpretAsBytes().and((byte) 0x30));
+                        ByteVector idx = (k == 0 ? v : v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes())
+                                .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - 2 * (b % 4)) & 31).reinterpretAsBytes(), (byte) 0x30).and((byte) 0x3F);
                         FloatVector shift = FloatVector.fromArray(F, SHIFTS, ((extra >>> ib) & 1) * FL);
                         float dl = d * w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, q + 4 + ib);
                         for (int p = 0; p < P16; p++) {
@@ -81,9 +82,9 @@ final class IQ6_KRowKernel extends IqkRowKernel {
                     IntVector qh = IntVector.fromMemorySegment(I128, w, q + 148 + 32 * (c / 2) + 16 * h, LE);
                     int b0 = 2 * c, b1 = 2 * c + 1;
                     int ib0 = 2 * b0 + h, ib1 = 2 * b1 + h;
-                    ByteVector i0 = v.and((byte) 15).or(qh.lanewise(ROL, (4 - 2 * (b0 % 4)) & 31).reinterpretAsBytes().and((byte) 0x30));
-                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15)
-                            .or(qh.lanewise(ROL, (4 - 2 * (b1 % 4)) & 31).reinterpretAsBytes().and((byte) 0x30));
+                    ByteVector i0 = v.lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - 2 * (b0 % 4)) & 31).reinterpretAsBytes(), (byte) 0x30).and((byte) 0x3F);
+                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - 2 * (b1 % 4)) & 31).reinterpretAsBytes(), (byte) 0x30).and((byte) 0x3F);
                     FloatVector sh0 = FloatVector.fromArray(F, SHIFTS, ((extra >>> ib0) & 1) * FL);
                     FloatVector sh1 = FloatVector.fromArray(F, SHIFTS, ((extra >>> ib1) & 1) * FL);
                     int xo0 = xb + 32 * b0 + 16 * h, xo1 = xo0 + 32;

@@ -6,7 +6,8 @@ import io.quantarena.core.quant.DecodeTables;
  * Lookup tables of the ik row kernels. Level tables are byte-shuffle tables of 16 entries per
  * half, normal half at offset 0 and shifted half at offset {@link #HALF} (2·16 for the 32 IQ5
  * levels), so that a kernel loads a sub-block's table with its shift bit as part of the offset: a
- * plain load rather than a blend, a broadcast or a branch. Sub-block scales are read from float
+ * plain load rather than a blend, a broadcast or a branch. Shuffles use the index modulo the
+ * table size, so index bits above the format's width need no clearing when the levels repeat. Sub-block scales are read from float
  * tables by their stored bits for the same reason (a broadcast from memory).
  */
 final class IqkLevelTables {
@@ -14,9 +15,9 @@ final class IqkLevelTables {
     /** Offset of the shifted half in the 2-, 3- and 4-bit level tables. */
     static final int HALF = 16;
 
-    /** IQ2_K / IQ2_KS: 4 levels per half (iq2nl_values), zero-padded to 16. */
+    /** IQ2_K / IQ2_KS: 4 levels per half (iq2nl_values), repeated to 16. */
     static final byte[] IQ2 = halves(DecodeTables.iq2nlValues(), 16);
-    /** IQ3_K / IQ3_KS: 8 levels per half (iq3nl_values), zero-padded to 16. */
+    /** IQ3_K / IQ3_KS: 8 levels per half (iq3nl_values), repeated to 16. */
     static final byte[] IQ3 = halves(DecodeTables.iq3nlValues(), 16);
     /** IQ4_K / IQ4_KS / IQ4_KSS: 16 levels per half (iq4k_values). */
     static final byte[] IQ4 = halves(DecodeTables.iq4kValues(), 16);
@@ -45,12 +46,18 @@ final class IqkLevelTables {
     private IqkLevelTables() {
     }
 
-    /** The normal and the shifted half of {@code table}, each zero-padded to {@code stride} bytes. */
+    /**
+     * The normal and the shifted half of {@code table}, each repeated to fill {@code stride} bytes:
+     * a shuffle uses the index modulo the table size (16, or 32 for two tables), so with the levels
+     * repeated the kernels need not clear index bits above the format's width.
+     */
     private static byte[] halves(byte[] table, int stride) {
         int half = table.length / 2;
         byte[] t = new byte[2 * stride];
-        System.arraycopy(table, 0, t, 0, half);
-        System.arraycopy(table, half, t, stride, half);
+        for (int i = 0; i < stride; i++) {
+            t[i] = table[i % half];
+            t[stride + i] = table[half + i % half];
+        }
         return t;
     }
 }

@@ -5,6 +5,9 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Frame of the ik non-linear row kernels (spec/quant-types.md §9): 256-element super-blocks after
  * an optional row scale (fp16 for IQ2_KS/IQ3_KS, float32 for IQ4_KS/IQ5_KS/IQ4_KSS). Level
@@ -42,6 +45,10 @@ abstract class IqkRowKernel implements RowKernel {
     @Override
     public final GgmlType type() {
         return type;
+    }
+
+    static int u8(MemorySegment s, long off) {
+        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
     }
 
     /** Offset of the super-block that holds column {@code col} (checked to be a block start, with {@code n}). */

@@ -2,6 +2,9 @@ package io.quantarena.core.kernel.cpu;
 
 import io.quantarena.core.tensor.GgmlType;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Frame of the lattice ("i-quant") row kernels (spec/quant-types.md §8): 256-element super-blocks
  * of a fixed size and no row meta. Groups of 8 (or 4) elements are entries of a grid table; a
@@ -28,6 +31,10 @@ abstract class LatticeRowKernel implements RowKernel {
     @Override
     public final GgmlType type() {
         return type;
+    }
+
+    static int u8(MemorySegment s, long off) {
+        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
     }
 
     /** Offset of the super-block that holds column {@code col} (checked to be a block start, with {@code n}). */

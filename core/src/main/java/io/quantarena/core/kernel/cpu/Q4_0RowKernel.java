@@ -24,16 +24,26 @@ final class Q4_0RowKernel implements RowKernel {
         checkBlocks("q4_0", col, n, 32);
         long q = rowOffset + (long) (col / 32) * BYTES;
         for (int b = 0; b < n / 32; b++, q += BYTES) {
-            float d = fp16(w, q);
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
             ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
             ByteVector lo = v.and((byte) 15).sub((byte) 8);
-            ByteVector hi = v.lanewise(LSHR, 4).sub((byte) 8);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).sub((byte) 8);
             int o = dstOffset + 32 * b;
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) lo.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + p * FL);
+            ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o);
+            if (P16 > 1) {
+                ((FloatVector) lo.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + FL);
+                if (P16 > 2) {
+                    ((FloatVector) lo.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 2 * FL);
+                    ((FloatVector) lo.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 3 * FL);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) hi.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + 16 + p * FL);
+            ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            if (P16 > 1) {
+                ((FloatVector) hi.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + 16 + FL);
+                if (P16 > 2) {
+                    ((FloatVector) hi.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 16 + 2 * FL);
+                    ((FloatVector) hi.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 16 + 3 * FL);
+                }
             }
         }
     }
@@ -45,19 +55,29 @@ final class Q4_0RowKernel implements RowKernel {
         for (int b = 0; b < n / 32; b++, q += BYTES) {
             ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
             ByteVector lo = v.and((byte) 15).sub((byte) 8);
-            ByteVector hi = v.lanewise(LSHR, 4).sub((byte) 8);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).sub((byte) 8);
             FloatVector s = FloatVector.zero(F);
             int xo = 32 * b;
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            s = ((FloatVector) lo.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), s);
+            if (P16 > 1) {
+                s = ((FloatVector) lo.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) lo.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), s);
+                    s = ((FloatVector) lo.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), s);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            s = ((FloatVector) hi.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), s);
+            if (P16 > 1) {
+                s = ((FloatVector) hi.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) hi.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), s);
+                    s = ((FloatVector) hi.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), s);
+                }
             }
             if ((b & 1) == 0) {
-                acc0 = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc0);
+                acc0 = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc0);
             } else {
-                acc1 = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc1);
+                acc1 = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc1);
             }
         }
         return acc0.add(acc1).reduceLanes(ADD);

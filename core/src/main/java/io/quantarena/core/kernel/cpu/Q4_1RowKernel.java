@@ -29,17 +29,27 @@ final class Q4_1RowKernel implements RowKernel {
         checkBlocks("q4_1", col, n, 32);
         long q = rowOffset + (long) (col / 32) * BYTES;
         for (int b = 0; b < n / 32; b++, q += BYTES) {
-            float d = fp16(w, q);
-            float m = fp16(w, q + 2);
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
+            float m = Float.float16ToFloat(w.get(LE_SHORT, q + 2));
             ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 4, LE);
             ByteVector lo = v.and((byte) 15);
-            ByteVector hi = v.lanewise(LSHR, 4);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15);
             int o = dstOffset + 32 * b;
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) lo.convertShape(B2F, F, p)).fma(d, m).intoArray(dst, o + p * FL);
+            ((FloatVector) lo.convertShape(B2F, F, 0)).fma(d, m).intoArray(dst, o);
+            if (P16 > 1) {
+                ((FloatVector) lo.convertShape(B2F, F, 1)).fma(d, m).intoArray(dst, o + FL);
+                if (P16 > 2) {
+                    ((FloatVector) lo.convertShape(B2F, F, 2)).fma(d, m).intoArray(dst, o + 2 * FL);
+                    ((FloatVector) lo.convertShape(B2F, F, 3)).fma(d, m).intoArray(dst, o + 3 * FL);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) hi.convertShape(B2F, F, p)).fma(d, m).intoArray(dst, o + 16 + p * FL);
+            ((FloatVector) hi.convertShape(B2F, F, 0)).fma(d, m).intoArray(dst, o + 16);
+            if (P16 > 1) {
+                ((FloatVector) hi.convertShape(B2F, F, 1)).fma(d, m).intoArray(dst, o + 16 + FL);
+                if (P16 > 2) {
+                    ((FloatVector) hi.convertShape(B2F, F, 2)).fma(d, m).intoArray(dst, o + 16 + 2 * FL);
+                    ((FloatVector) hi.convertShape(B2F, F, 3)).fma(d, m).intoArray(dst, o + 16 + 3 * FL);
+                }
             }
         }
     }
@@ -52,17 +62,27 @@ final class Q4_1RowKernel implements RowKernel {
         for (int b = 0; b < n / 32; b++, q += BYTES) {
             ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 4, LE);
             ByteVector lo = v.and((byte) 15);
-            ByteVector hi = v.lanewise(LSHR, 4);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15);
             FloatVector s = FloatVector.zero(F);
             int xo = 32 * b;
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            s = ((FloatVector) lo.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), s);
+            if (P16 > 1) {
+                s = ((FloatVector) lo.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) lo.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), s);
+                    s = ((FloatVector) lo.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), s);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            s = ((FloatVector) hi.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), s);
+            if (P16 > 1) {
+                s = ((FloatVector) hi.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) hi.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), s);
+                    s = ((FloatVector) hi.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), s);
+                }
             }
-            acc = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc);
-            minTerm += fp16(w, q + 2) * (xSums16[2 * b] + xSums16[2 * b + 1]);
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc);
+            minTerm += Float.float16ToFloat(w.get(LE_SHORT, q + 2)) * (xSums16[2 * b] + xSums16[2 * b + 1]);
         }
         return acc.reduceLanes(ADD) + minTerm;
     }

@@ -27,7 +27,7 @@ final class Q5_0RowKernel implements RowKernel {
         checkBlocks("q5_0", col, n, 32);
         long q = rowOffset + (long) (col / 32) * BYTES;
         for (int b = 0; b < n / 32; b++, q += BYTES) {
-            float d = fp16(w, q);
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
             int qh = w.get(LE_INT, q + 2);
             ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 6, LE);
             ByteVector h0 = LongVector.broadcast(L128, spreadBitsTimes16(qh & 0xFF))
@@ -35,13 +35,23 @@ final class Q5_0RowKernel implements RowKernel {
             ByteVector h1 = LongVector.broadcast(L128, spreadBitsTimes16((qh >>> 16) & 0xFF))
                     .withLane(1, spreadBitsTimes16(qh >>> 24)).reinterpretAsBytes();
             ByteVector lo = v.and((byte) 15).or(h0).sub((byte) 16);
-            ByteVector hi = v.lanewise(LSHR, 4).or(h1).sub((byte) 16);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(h1).sub((byte) 16);
             int o = dstOffset + 32 * b;
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) lo.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + p * FL);
+            ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o);
+            if (P16 > 1) {
+                ((FloatVector) lo.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + FL);
+                if (P16 > 2) {
+                    ((FloatVector) lo.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 2 * FL);
+                    ((FloatVector) lo.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 3 * FL);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) hi.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + 16 + p * FL);
+            ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            if (P16 > 1) {
+                ((FloatVector) hi.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + 16 + FL);
+                if (P16 > 2) {
+                    ((FloatVector) hi.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 16 + 2 * FL);
+                    ((FloatVector) hi.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 16 + 3 * FL);
+                }
             }
         }
     }
@@ -58,16 +68,26 @@ final class Q5_0RowKernel implements RowKernel {
             ByteVector h1 = LongVector.broadcast(L128, spreadBitsTimes16((qh >>> 16) & 0xFF))
                     .withLane(1, spreadBitsTimes16(qh >>> 24)).reinterpretAsBytes();
             ByteVector lo = v.and((byte) 15).or(h0).sub((byte) 16);
-            ByteVector hi = v.lanewise(LSHR, 4).or(h1).sub((byte) 16);
+            ByteVector hi = v.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(h1).sub((byte) 16);
             FloatVector s = FloatVector.zero(F);
             int xo = 32 * b;
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            s = ((FloatVector) lo.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), s);
+            if (P16 > 1) {
+                s = ((FloatVector) lo.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) lo.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), s);
+                    s = ((FloatVector) lo.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), s);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            s = ((FloatVector) hi.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), s);
+            if (P16 > 1) {
+                s = ((FloatVector) hi.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) hi.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), s);
+                    s = ((FloatVector) hi.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), s);
+                }
             }
-            acc = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc);
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc);
         }
         return acc.reduceLanes(ADD);
     }

@@ -24,15 +24,25 @@ final class Q8_0RowKernel implements RowKernel {
         checkBlocks("q8_0", col, n, 32);
         long q = rowOffset + (long) (col / 32) * BYTES;
         for (int b = 0; b < n / 32; b++, q += BYTES) {
-            float d = fp16(w, q);
+            float d = Float.float16ToFloat(w.get(LE_SHORT, q));
             ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 2, LE);
             ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 18, LE);
             int o = dstOffset + 32 * b;
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) v0.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + p * FL);
+            ((FloatVector) v0.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o);
+            if (P16 > 1) {
+                ((FloatVector) v0.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + FL);
+                if (P16 > 2) {
+                    ((FloatVector) v0.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 2 * FL);
+                    ((FloatVector) v0.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 3 * FL);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                ((FloatVector) v1.convertShape(B2F, F, p)).mul(d).intoArray(dst, o + 16 + p * FL);
+            ((FloatVector) v1.convertShape(B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            if (P16 > 1) {
+                ((FloatVector) v1.convertShape(B2F, F, 1)).mul(d).intoArray(dst, o + 16 + FL);
+                if (P16 > 2) {
+                    ((FloatVector) v1.convertShape(B2F, F, 2)).mul(d).intoArray(dst, o + 16 + 2 * FL);
+                    ((FloatVector) v1.convertShape(B2F, F, 3)).mul(d).intoArray(dst, o + 16 + 3 * FL);
+                }
             }
         }
     }
@@ -46,16 +56,26 @@ final class Q8_0RowKernel implements RowKernel {
             ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 18, LE);
             FloatVector s = FloatVector.zero(F);
             int xo = 32 * b;
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) v0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s);
+            s = ((FloatVector) v0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), s);
+            if (P16 > 1) {
+                s = ((FloatVector) v0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) v0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), s);
+                    s = ((FloatVector) v0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), s);
+                }
             }
-            for (int p = 0; p < P16; p++) {
-                s = ((FloatVector) v1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s);
+            s = ((FloatVector) v1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), s);
+            if (P16 > 1) {
+                s = ((FloatVector) v1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), s);
+                if (P16 > 2) {
+                    s = ((FloatVector) v1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), s);
+                    s = ((FloatVector) v1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), s);
+                }
             }
             if ((b & 1) == 0) {
-                acc0 = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc0);
+                acc0 = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc0);
             } else {
-                acc1 = s.fma(FloatVector.broadcast(F, fp16(w, q)), acc1);
+                acc1 = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc1);
             }
         }
         return acc0.add(acc1).reduceLanes(ADD);

@@ -17,12 +17,12 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  */
 final class IQ2_KRowKernel extends IqkRowKernel {
 
-    /** Scale nibble → ls = nibble − 8. */
-    private static final float[] SCALES = new float[16];
+    /** Scale field (nibble, bit 4 ignored) → ls = nibble − 8. */
+    private static final float[] SCALES = new float[32];
 
     static {
-        for (int s = 0; s < 16; s++) {
-            SCALES[s] = s - 8;
+        for (int f = 0; f < 32; f++) {
+            SCALES[f] = (f & 15) - 8;
         }
     }
 
@@ -63,22 +63,24 @@ final class IQ2_KRowKernel extends IqkRowKernel {
             long scales = w.get(LE_LONG, q + 4);
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
             for (int c = 0; c < 2; c++) {
+                // one byte per sub-block 8c..8c+7: bits 0-3 the scale nibble, bit 4 the shift (= table offset 16)
+                long fields = Long.expand(scales >>> (32 * c), 0x0F0F_0F0F_0F0F_0F0FL)
+                        | Long.expand(extra >>> (8 * c), 0x1010_1010_1010_1010L);
                 ShortVector v0 = ShortVector.fromMemorySegment(S128, w, q + 12 + 32 * c, LE);
                 ShortVector v1 = ShortVector.fromMemorySegment(S128, w, q + 28 + 32 * c, LE);
                 for (int s = 0; s < 4; s++) {
-                    int b = 4 * c + s, ib0 = 2 * b, ib1 = 2 * b + 1;
-                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
-                            .selectFrom(ByteVector.fromArray(B128, IQ2, ((extra >>> ib0) & 1) * HALF));
-                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
-                            .selectFrom(ByteVector.fromArray(B128, IQ2, ((extra >>> ib1) & 1) * HALF));
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x1F, f1 = (int) (fields >>> (16 * s + 8)) & 0x1F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes().selectFrom(ByteVector.fromArray(B128, IQ2, f0 & 0x10));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes().selectFrom(ByteVector.fromArray(B128, IQ2, f1 & 0x10));
                     int xo = xb + 32 * b;
                     FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
                     for (int p = 0; p < P16; p++) {
                         s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
                         s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
                     }
-                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[(int) (scales >>> (4 * ib0)) & 15]), a0);
-                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[(int) (scales >>> (4 * ib1)) & 15]), a1);
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
                 }
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);

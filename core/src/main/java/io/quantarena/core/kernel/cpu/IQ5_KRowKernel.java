@@ -62,14 +62,19 @@ final class IQ5_KRowKernel extends IqkRowKernel {
             int extra = w.get(LE_SHORT, q + 2);
             int sh = w.get(LE_INT, q + 4);
             long sl = w.get(LE_LONG, q + 8);
+            IntVector qh0 = IntVector.fromMemorySegment(I128, w, q + 144, LE);
+            IntVector qh1 = IntVector.fromMemorySegment(I128, w, q + 160, LE);
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-            for (int h = 0; h < 2; h++) {
-                IntVector qh = IntVector.fromMemorySegment(I128, w, q + 144 + 16 * h, LE);
-                for (int c = 0; c < 4; c++) {
+            for (int c = 0; c < 4; c++) {
+                // one byte per sub-block 4c..4c+3: bits 0-5 the six-bit scale field, bit 6 the shift
+                int fields = (int) (Long.expand(sl >>> (16 * c), 0x0F0F0F0FL) | Long.expand(sh >>> (8 * c), 0x30303030L)
+                        | Long.expand(extra >>> (4 * c), 0x40404040L));
+                int b0 = 2 * c, b1 = 2 * c + 1;
+                for (int h = 0; h < 2; h++) {
+                    IntVector qh = h == 0 ? qh0 : qh1;
+                    int f0 = (fields >>> (8 * h)) & 0x7F, f1 = (fields >>> (8 * h + 16)) & 0x7F;
+                    int t0 = (f0 & 0x40) >>> 1, t1 = (f1 & 0x40) >>> 1;
                     ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 32 * c + 16 * h, LE);
-                    int b0 = 2 * c, b1 = 2 * c + 1;
-                    int ib0 = 2 * b0 + h, ib1 = 2 * b1 + h;
-                    int t0 = 32 * ((extra >>> ib0) & 1), t1 = 32 * ((extra >>> ib1) & 1);
                     ByteVector i0 = v.lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b0) & 31).reinterpretAsBytes(), (byte) 16);
                     ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
                             .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b1) & 31).reinterpretAsBytes(), (byte) 16);
@@ -81,8 +86,8 @@ final class IQ5_KRowKernel extends IqkRowKernel {
                         s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo0 + p * FL), s0);
                         s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo1 + p * FL), s1);
                     }
-                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[IQ4_KRowKernel.sixBitScale(sl, sh, ib0)]), a0);
-                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[IQ4_KRowKernel.sixBitScale(sl, sh, ib1)]), a1);
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
                 }
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);

@@ -26,8 +26,8 @@ final class IqkLevelTables {
 
     /** IQ4_KS / IQ5_KS / IQ4_KSS scale byte b → ls = (b &amp; 254) − 127. */
     static final float[] ODD_SCALES = new float[256];
-    /** IQ4_K / IQ5_K six-bit scale field v → ls = v − 32. */
-    static final float[] SIX_BIT_SCALES = new float[64];
+    /** IQ4_K / IQ5_K six-bit scale field v → ls = v − 32; bit 6 of the index (a shift bit riding along) is ignored. */
+    static final float[] SIX_BIT_SCALES = new float[128];
     /** IQ2_KS / IQ3_KS five-bit scale field v → ls = v − 16. */
     static final float[] FIVE_BIT_SCALES = new float[32];
 
@@ -35,8 +35,8 @@ final class IqkLevelTables {
         for (int b = 0; b < 256; b++) {
             ODD_SCALES[b] = (b & 254) - 127;
         }
-        for (int v = 0; v < 64; v++) {
-            SIX_BIT_SCALES[v] = v - 32;
+        for (int v = 0; v < 128; v++) {
+            SIX_BIT_SCALES[v] = (v & 63) - 32;
         }
         for (int v = 0; v < 32; v++) {
             FIVE_BIT_SCALES[v] = v - 16;

@@ -25,9 +25,9 @@ class BenchKernelsCommandTest {
         MainTest.Result bad = MainTest.run("bench-kernels", "--bogus", "1");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown option '--bogus'").contains("usage: quantarena bench-kernels");
-        MainTest.Result noKernel = MainTest.run("bench-kernels", "--types", "iq2_xxs");
+        MainTest.Result noKernel = MainTest.run("bench-kernels", "--types", "iq2_kt");
         assertThat(noKernel.code()).isEqualTo(2);
-        assertThat(noKernel.err()).contains("no CPU kernel for iq2_xxs");
+        assertThat(noKernel.err()).contains("no CPU kernel for iq2_kt");
         MainTest.Result notNumber = MainTest.run("bench-kernels", "--runs", "many");
         assertThat(notNumber.err()).contains("option --runs needs a number, got 'many'");
     }

@@ -59,7 +59,8 @@ class MainTest {
 
         Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).isEqualTo("quantarena: unknown command 'frobnicate' (commands: gguf-info, quantize, perplexity, generate, bench-kernels)" + System.lineSeparator());
+        assertThat(unknown.err()).startsWith("quantarena: unknown command 'frobnicate' (commands: gguf-info, quantize")
+                .contains("perplexity", "generate", "bench-kernels");
 
         Result missingArg = run("gguf-info");
         assertThat(missingArg.code()).isEqualTo(2);

@@ -35,7 +35,10 @@ public final class KernelBench {
     private final PrintStream out;
     private List<GgmlType> types = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q4_1,
             GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q6_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
-            GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
+            GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS,
+            GgmlType.IQ2_XXS, GgmlType.IQ2_XS, GgmlType.IQ2_S, GgmlType.IQ3_XXS, GgmlType.IQ3_S, GgmlType.IQ1_S,
+            GgmlType.IQ1_M, GgmlType.IQ2_K, GgmlType.IQ2_KS, GgmlType.IQ3_K, GgmlType.IQ3_KS, GgmlType.IQ4_K,
+            GgmlType.IQ4_KS, GgmlType.IQ4_KSS, GgmlType.IQ5_K, GgmlType.IQ5_KS, GgmlType.IQ6_K);
     private int[] threadCounts = {1, 2};
     private long mvBytes = 1024L << 20;
     private int mmRows = 4096;
@@ -279,7 +282,8 @@ public final class KernelBench {
         float[] src = BenchWeights.gaussian(rows * cols, 2);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment dst = arena.allocate(rows * type.rowSize(cols));
-            Timing s = best(() -> codec.quantize(src, 0, rows, cols, null, dst, 0), 3);
+            float[] imatrix = codec.requiresImatrix() ? BenchWeights.uniformImatrix(cols) : null;
+            Timing s = best(() -> codec.quantize(src, 0, rows, cols, imatrix, dst, 0), 3);
             return 4.0 * rows * cols / s.wallSeconds();
         }
     }

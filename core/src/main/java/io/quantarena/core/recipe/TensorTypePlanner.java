@@ -99,6 +99,11 @@ public final class TensorTypePlanner {
         this.ruleMatched = new boolean[recipe.customRules().size()];
     }
 
+    /** Whether llama-quantize refuses this ftype without an importance matrix (§1). */
+    public static boolean requiresImatrix(LlamaFileType ftype) {
+        return NEEDS_IMATRIX_FTYPES.contains(ftype);
+    }
+
     /** Plans {@code recipe} for an opened model; {@code imatrix} may be null. */
     public static QuantPlan plan(GgufFile model, Recipe recipe, Imatrix imatrix) {
         return plan(model.metadata(), model.tensors(), recipe, imatrix);
@@ -338,8 +343,9 @@ public final class TensorTypePlanner {
                             + want + "; quantizing it without");
                     why = "imatrix entry of the wrong size";
                 } else {
-                    throw new IllegalArgumentException("imatrix entry '" + e.get().name() + "' has " + e.get().size() + " values, tensor '"
-                            + name + "' " + t.shapeString() + " needs ne0*ne2 = " + want);
+                    String wrongSize = "imatrix entry '" + e.get().name() + "' has " + e.get().size() + " values, tensor '"
+                            + name + "' " + t.shapeString() + " needs ne0*ne2 = " + want;
+                    throw new RecipeException(new RecipeSetting(RecipeSetting.IMATRIX, imatrix.source().orElse("imatrix")), wrongSize, wrongSize);
                 }
             }
         }

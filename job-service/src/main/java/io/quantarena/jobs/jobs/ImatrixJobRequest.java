@@ -1,6 +1,5 @@
 package io.quantarena.jobs.jobs;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -11,6 +10,5 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param nCtx    tokens per chunk, default 512
  * @param chunks  at most this many chunks; absent: the whole text
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record ImatrixJobRequest(String model, String dataset, @JsonProperty("n_ctx") Integer nCtx, Integer chunks) {
 }

@@ -1,14 +1,13 @@
 package io.quantarena.jobs.jobs;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 
 /**
  * Body of {@code POST /api/jobs/quantize}: llama-quantize's recipe (spec/quantize-tool.md §1).
- * Unknown members are refused, so a misspelt option cannot be silently ignored.
+ * Unknown members are refused (job-service.yml), so a misspelt option is not silently ignored.
  *
  * @param model              name of a registered base model
  * @param ftype              llama-quantize TYPE name, e.g. {@code Q4_K_M}
@@ -19,7 +18,6 @@ import java.util.List;
  * @param imatrix            an imatrix artifact: its id, store path or file name
  * @param overrideKv         {@code KEY=TYPE:VALUE} metadata overrides: a string or an array of strings
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record QuantizeJobRequest(
         String model,
         String ftype,

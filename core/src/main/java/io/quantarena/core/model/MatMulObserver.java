@@ -2,8 +2,9 @@ package io.quantarena.core.model;
 
 /**
  * Sees the activations that a forward pass multiplies with its weights, like the graph callback
- * llama-imatrix installs (spec/quantize-tool.md §6.3). One call per product and micro-batch;
- * called on the forward pass's thread, before the product, and must not modify {@code x}.
+ * llama-imatrix installs (spec/quantize-tool.md §6.3). One call per product and micro-batch, on
+ * the forward pass's thread: before a dense product; for a MoE layer once per expert stack after
+ * its per-expert products (with every routed row). Must not modify {@code x}.
  */
 public interface MatMulObserver {
 

@@ -129,13 +129,13 @@ public class QuantizeRequestValidator {
                 rules.add(rule);
             }
         }
-        String tokenEmbedding = typeOption(request.tokenEmbeddingType(), TypeOption.TOKEN_EMBEDDING);
+        GgmlType tokenEmbedding = typeOption(request.tokenEmbeddingType(), TypeOption.TOKEN_EMBEDDING);
         if (tokenEmbedding != null) {
-            recipe = recipe.withType(TypeOption.TOKEN_EMBEDDING, GgmlType.byName(tokenEmbedding));
+            recipe = recipe.withType(TypeOption.TOKEN_EMBEDDING, tokenEmbedding);
         }
-        String output = typeOption(request.outputTensorType(), TypeOption.OUTPUT);
+        GgmlType output = typeOption(request.outputTensorType(), TypeOption.OUTPUT);
         if (output != null) {
-            recipe = recipe.withType(TypeOption.OUTPUT, GgmlType.byName(output));
+            recipe = recipe.withType(TypeOption.OUTPUT, output);
         }
         List<String> overrides = request.overrideKv() == null ? List.of() : request.overrideKv();
         for (String kv : overrides) {
@@ -182,17 +182,18 @@ public class QuantizeRequestValidator {
             throw new IllegalStateException("base model " + model.name() + " cannot be read from " + modelsDir + ": " + e.getMessage(), e);
         }
         warnings.addAll(plan.warnings());
-        QuantRecipe normalised = new QuantRecipe(ftype.quantizeName(), rules, tokenEmbedding, output, pure, overrides);
+        QuantRecipe normalised = new QuantRecipe(ftype.quantizeName(), rules, tokenEmbedding == null ? null : tokenEmbedding.typeName(),
+                output == null ? null : output.typeName(), pure, overrides);
         return new ValidQuantize(model, normalised, imatrixRow, plan, warnings);
     }
 
     /** A type option's value, checked as llama-quantize parses it (exact ggml type name). */
-    private static String typeOption(String value, TypeOption option) {
+    private static GgmlType typeOption(String value, TypeOption option) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            return CustomQuantRule.exactType(value).typeName();
+            return CustomQuantRule.exactType(value);
         } catch (IllegalArgumentException e) {
             throw refused(new RecipeException(new RecipeSetting(option.cliName(), value), e.getMessage()), null);
         }

@@ -11,9 +11,11 @@ import java.util.UUID;
  * @param stage    short machine-readable stage, e.g. {@code quantize} or an error code for FAILED
  * @param message  human-readable detail (the error message for FAILED)
  * @param quant    the result, only on SUCCEEDED of a quantize job
+ * @param imatrix  the result, only on SUCCEEDED of an imatrix job
+ * @param detail   what is in work, only on PROGRESS
  */
 public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
-                       String message, QuantOutcome quant) {
+                       String message, QuantOutcome quant, ImatrixOutcome imatrix, ProgressDetail detail) {
     public JobEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(jobId, "jobId");
@@ -22,22 +24,32 @@ public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, 
     }
 
     public static JobEvent started(UUID jobId, String stage) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.STARTED, Instant.now(), 0.0, stage, null, null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.STARTED, Instant.now(), 0.0, stage, null, null, null, null);
     }
 
     public static JobEvent progress(UUID jobId, double fraction, String stage, String message) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.PROGRESS, Instant.now(), fraction, stage, message, null);
+        return progress(jobId, fraction, stage, message, null);
+    }
+
+    public static JobEvent progress(UUID jobId, double fraction, String stage, String message, ProgressDetail detail) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.PROGRESS, Instant.now(), fraction, stage, message, null, null,
+                detail);
     }
 
     public static JobEvent succeeded(UUID jobId, QuantOutcome quant) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, quant);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, quant, null, null);
+    }
+
+    public static JobEvent succeeded(UUID jobId, ImatrixOutcome imatrix) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, null, imatrix, null);
     }
 
     public static JobEvent failed(UUID jobId, String code, String message) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.FAILED, Instant.now(), null, code, message, null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.FAILED, Instant.now(), null, code, message, null, null, null);
     }
 
     public static JobEvent cancelled(UUID jobId, String message) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.CANCELLED, Instant.now(), null, "cancelled", message, null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.CANCELLED, Instant.now(), null, "cancelled", message, null, null,
+                null);
     }
 }

@@ -15,6 +15,7 @@ public final class MessageCodec {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // newer producers may add fields
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES) // older ones lack them: flags default to false
             .build();
 
     private MessageCodec() {

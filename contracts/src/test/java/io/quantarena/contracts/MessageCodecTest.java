@@ -2,7 +2,7 @@ package io.quantarena.contracts;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,21 +13,41 @@ class MessageCodecTest {
     @Test
     void jobEventsSurviveTheRoundTrip() {
         UUID job = UUID.randomUUID();
-        JobEvent event = JobEvent.succeeded(job, new QuantOutcome("m/m-Q8_0.gguf", 1234, "ab".repeat(32), 99, 8.5,
-                Map.of("blk.0.attn_q.weight", "q8_0", "output_norm.weight", "f32")));
+        JobEvent event = JobEvent.succeeded(job, new QuantOutcome("m/m-Q8_0.gguf", 1234, "ab".repeat(32), 99, 8.5, "Q8_0",
+                List.of(new TensorRow("blk.0.attn_q.weight", List.of(256L, 256L), "q8_0", 69632),
+                        new TensorRow("output_norm.weight", List.of(256L), "f32", 1024))));
+        JobEvent progress = JobEvent.progress(job, 0.5, "quantize", "half", new ProgressDetail("blk.0.attn_q.weight", 3, 6, 4096L, null));
+        JobEvent imatrix = JobEvent.succeeded(job, new ImatrixOutcome("imatrix/m/m.dat", 10, "cd".repeat(32), "calibration.txt",
+                "ef".repeat(32), 512, 2, 1024, 42, 37.5));
 
-        JobEvent back = MessageCodec.decode(MessageCodec.encode(event), JobEvent.class);
-
-        assertThat(back).isEqualTo(event);
+        assertThat(MessageCodec.decode(MessageCodec.encode(event), JobEvent.class)).isEqualTo(event);
+        assertThat(MessageCodec.decode(MessageCodec.encode(progress), JobEvent.class)).isEqualTo(progress);
+        assertThat(MessageCodec.decode(MessageCodec.encode(imatrix), JobEvent.class)).isEqualTo(imatrix);
+        assertThat(event.quant().tensorTypes()).containsExactly(java.util.Map.entry("blk.0.attn_q.weight", "q8_0"),
+                java.util.Map.entry("output_norm.weight", "f32"));
+        assertThat(MessageCodec.encodeToString(event)).doesNotContain("tensorTypes");
     }
 
     @Test
-    void requestsIgnoreFieldsAddedByNewerProducers() {
+    void requestsIgnoreFieldsAddedByNewerProducersAndDefaultMissingLists() {
         UUID job = UUID.randomUUID();
-        String json = "{\"jobId\":\"" + job + "\",\"modelName\":\"m\",\"modelFile\":\"m.gguf\",\"ftype\":\"Q8_0\",\"later\":1}";
+        String json = "{\"jobId\":\"" + job + "\",\"modelName\":\"m\",\"modelFile\":\"m.gguf\",\"recipe\":{\"ftype\":\"Q8_0\"},\"later\":1}";
 
-        assertThat(MessageCodec.decode(json, QuantizeRequested.class))
-                .isEqualTo(new QuantizeRequested(job, "m", "m.gguf", "Q8_0"));
+        QuantizeRequested r = MessageCodec.decode(json, QuantizeRequested.class);
+
+        assertThat(r).isEqualTo(new QuantizeRequested(job, "m", "m.gguf", QuantRecipe.of("Q8_0"), null));
+        assertThat(r.recipe().customQ()).isEmpty();
+    }
+
+    @Test
+    void quantizeRequestsCarryTheWholeRecipe() {
+        UUID job = UUID.randomUUID();
+        QuantizeRequested r = new QuantizeRequested(job, "m", "m.gguf", new QuantRecipe("Q4_K_M", List.of("attn=q8_0", "ffn_down=q6_K"),
+                "q8_0", null, true, List.of("general.name=str:x")), new ArtifactRef(7, "imatrix/m/m.dat", "ab".repeat(32)));
+
+        assertThat(MessageCodec.decode(MessageCodec.encode(r), QuantizeRequested.class)).isEqualTo(r);
+        assertThat(MessageCodec.decode(MessageCodec.encode(new ImatrixRequested(job, "m", "m.gguf", "calibration.txt", 512, null)),
+                ImatrixRequested.class).chunks()).isNull();
     }
 
     @Test

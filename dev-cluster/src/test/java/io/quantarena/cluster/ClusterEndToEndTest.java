@@ -1,10 +1,17 @@
 package io.quantarena.cluster;
 
 import io.quantarena.contracts.MessageCodec;
+import io.quantarena.contracts.QuantRecipe;
 import io.quantarena.contracts.QuantizeRequested;
 import io.quantarena.contracts.Topics;
 import io.quantarena.core.gguf.GgufFile;
 import io.quantarena.core.gguf.GgufTensorInfo;
+import io.quantarena.core.imatrix.Imatrix;
+import io.quantarena.core.imatrix.ImatrixFiles;
+import io.quantarena.core.recipe.ModelQuantizer;
+import io.quantarena.core.recipe.PlannedTensor;
+import io.quantarena.core.recipe.QuantPlan;
+import io.quantarena.core.recipe.Recipe;
 import io.quantarena.core.tensor.GgmlType;
 import io.quantarena.quantworker.CancellationRegistry;
 import io.quantarena.testinfra.PostgresEndpoint;
@@ -70,7 +77,8 @@ class ClusterEndToEndTest {
         database.put("spring.datasource.url", db.jdbcUrl());
         database.put("spring.datasource.username", db.user());
         database.put("spring.datasource.password", db.password());
-        cluster = LocalCluster.start(ClusterSettings.randomPorts(sharedModels(), store, Map.of("quantarena.threads", 2)),
+        cluster = LocalCluster.start(ClusterSettings.randomPorts(sharedModels(), store, sharedModels().resolveSibling("data"),
+                        Map.of("quantarena.threads", 2)),
                 database, TestInfrastructure.kafkaBootstrapServers(),
                 Map.of(ServiceKind.QUANT_WORKER, List.of(FaultInjection.class)));
         gateway = cluster.url(ServiceKind.API_GATEWAY);
@@ -168,7 +176,87 @@ class ClusterEndToEndTest {
         assertThat(board.get("quants").findValuesAsString("name")).contains("tiny-llama-Q8_0");
         String page = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(page).contains("tiny-llama-Q8_0").contains("Q8_0 --pure").contains(id.toString());
+        assertThat(page).contains("tiny-llama-Q8_0").contains(id.toString());
+    }
+
+    @Test
+    void aQ4_K_MJobGetsLlamaQuantizesMixtureAndShowsItsTensorTable() throws Exception {
+        UUID id = submit("{\"model\":\"tiny-llama\",\"ftype\":\"Q4_K_M\"}");
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+
+        Path base = sharedModels().resolve("tiny-llama-bf16.gguf");
+        QuantPlan plan = ModelQuantizer.plan(base, Recipe.of("Q4_K_M"), null);
+        JsonNode quant = get("/api/quants/" + done.get("quantId").asLong());
+        assertThat(quant.get("ftype").asString()).isEqualTo("Q4_K_M");
+        assertThat(quant.get("recipe").asString()).isEqualTo("Q4_K_M");
+        assertThat(quant.get("imatrix").isNull()).isTrue();
+        Map<String, String> served = new LinkedHashMap<>();
+        for (JsonNode t : quant.get("tensors")) {
+            served.put(t.get("name").asString(), t.get("type").asString());
+            PlannedTensor p = plan.tensor(t.get("name").asString());
+            assertThat(t.get("bytes").asLong()).as(p.name()).isEqualTo(p.bytes());
+            assertThat(t.get("shape").get(0).asLong()).as(p.name()).isEqualTo(p.source().ne(0));
+        }
+        Map<String, String> planned = new LinkedHashMap<>();
+        plan.types().forEach((name, type) -> planned.put(name, type.typeName()));
+        assertThat(served).containsExactlyEntriesOf(planned);
+        assertThat(planned.values()).contains("q4_K", "q6_K"); // the mixture, not a uniform type
+        assertThat(quant.get("bitsPerWeight").asDouble()).isCloseTo(plan.bitsPerWeight(), org.assertj.core.data.Offset.offset(1e-9));
+        try (GgufFile out = GgufFile.open(store.resolve(quant.get("artifactPath").asString()))) {
+            for (GgufTensorInfo t : out.tensors()) {
+                assertThat(t.type().typeName()).as(t.name()).isEqualTo(planned.get(t.name()));
+            }
+            assertThat(out.metadata().getLong("general.file_type")).isEqualTo(15);
+            assertThat(out.metadata().getString("quantize.recipe")).isEqualTo("Q4_K_M");
+        }
+
+        // PROGRESS events name the tensor just written and the bytes so far, the last one is the whole file
+        List<JsonNode> progress = new ArrayList<>();
+        get("/api/jobs/" + id + "/events").forEach(e -> {
+            if (e.get("type").asString().equals("PROGRESS")) {
+                progress.add(e);
+            }
+        });
+        assertThat(progress).isNotEmpty().allSatisfy(e -> assertThat(e.get("detail").get("current").asString()).isIn(planned.keySet()));
+        JsonNode last = progress.getLast().get("detail");
+        assertThat(last.get("done").asInt()).isEqualTo(last.get("total").asInt()).isEqualTo(planned.size());
+        assertThat(last.get("bytesWritten").asLong()).isEqualTo(quant.get("sizeBytes").asLong());
+    }
+
+    @Test
+    void anImatrixJobComputesTheMatrixAndAnIQuantRuleUsesIt() throws Exception {
+        UUID imatrixJob = submitTo("/api/jobs/imatrix", "{\"model\":\"tiny-llama\",\"dataset\":\"calibration.txt\",\"n_ctx\":128,\"chunks\":3}");
+        JsonNode done = awaitStatus(imatrixJob, "SUCCEEDED");
+        long artifactId = done.get("imatrixArtifactId").asLong();
+        JsonNode listed = null;
+        for (JsonNode i : get("/api/imatrices?model=tiny-llama")) {
+            if (i.get("artifactId").asLong() == artifactId) {
+                listed = i;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("chunks").asInt()).isEqualTo(3);
+        assertThat(listed.get("entries").asInt()).isEqualTo(42);
+        assertThat(listed.get("perplexity").asDouble()).isPositive();
+        Imatrix im = ImatrixFiles.read(store.resolve(listed.get("path").asString()));
+        assertThat(im.entries()).allSatisfy(e -> assertThat(e.ncall()).isEqualTo(3));
+        assertThat(get("/api/jobs/" + imatrixJob + "/events").findValuesAsString("type")).contains("PROGRESS");
+
+        HttpResponse<String> refused = post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"Q8_0\",\"custom_q\":\"ffn_down=iq2_xxs\"}", null);
+        assertProblem(refused, 400, "custom_q");
+        UUID quantJob = submit("{\"model\":\"tiny-llama\",\"ftype\":\"Q8_0\",\"custom_q\":\"ffn_down=iq2_xxs\",\"imatrix\":" + artifactId + "}");
+        JsonNode quant = get("/api/quants/" + awaitStatus(quantJob, "SUCCEEDED").get("quantId").asLong());
+        assertThat(quant.get("imatrix").get("artifactId").asLong()).isEqualTo(artifactId);
+        assertThat(quant.get("imatrix").get("dataset").asString()).isEqualTo("calibration.txt");
+        assertThat(quant.get("name").asString()).isEqualTo("tiny-llama-Q8_0-custom-imat");
+        for (JsonNode t : quant.get("tensors")) {
+            if (t.get("name").asString().endsWith("ffn_down.weight")) {
+                assertThat(t.get("type").asString()).as(t.get("name").asString()).isEqualTo("iq2_xxs");
+            }
+        }
+        try (GgufFile out = GgufFile.open(store.resolve(quant.get("artifactPath").asString()))) {
+            assertThat(out.metadata().getString("quantize.imatrix.file")).isEqualTo(Path.of(listed.get("path").asString()).getFileName().toString());
+        }
     }
 
     @Test
@@ -187,23 +275,44 @@ class ClusterEndToEndTest {
     }
 
     @Test
-    void aRedeliveredRequestDoesNotCreateASecondQuant() throws Exception {
+    void aRedeliveredRequestReusesOrReplacesTheArtifactAndAddsNoRows() throws Exception {
         UUID id = submit("tiny-llama", "F16");
         awaitStatus(id, "SUCCEEDED");
         long eventsBefore = count("SELECT count(*) FROM job_events WHERE job_id = ?", id);
+        String path = (String) queryOne("SELECT a.path FROM quants q JOIN artifacts a ON a.id = q.artifact_id WHERE q.job_id = ?", id)
+                .get("path");
+        Path artifact = store.resolve(path);
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(artifact);
+        long artifactsBefore = count("SELECT count(*) FROM artifacts");
 
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestInfrastructure.kafkaBootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            QuantizeRequested again = new QuantizeRequested(id, "tiny-llama", "tiny-llama-bf16.gguf", "F16");
-            producer.send(new ProducerRecord<>(Topics.QUANTIZE_REQUESTS, MessageCodec.key(id), MessageCodec.encode(again))).get();
-        }
+        // redelivered while the worker's record of the job and the artifact are intact: the artifact is reused
+        redeliver(new QuantizeRequested(id, "tiny-llama", "tiny-llama-bf16.gguf", QuantRecipe.of("F16"), null));
         waitFor(() -> count("SELECT count(*) FROM job_events WHERE job_id = ? AND type = 'SUCCEEDED'", id) == 2,
                 JOB_TIMEOUT, "the redelivered request to be worked off");
+        assertThat(Files.getLastModifiedTime(artifact)).isEqualTo(written);
 
+        // without the record the work is redone and the same content-addressed file replaced
+        Files.delete(store.resolve(".jobs/" + id + ".json"));
+        redeliver(new QuantizeRequested(id, "tiny-llama", "tiny-llama-bf16.gguf", QuantRecipe.of("F16"), null));
+        waitFor(() -> count("SELECT count(*) FROM job_events WHERE job_id = ? AND type = 'SUCCEEDED'", id) == 3,
+                JOB_TIMEOUT, "the second redelivery to be worked off");
+
+        assertThat(store.resolve(".jobs/" + id + ".json")).exists();
+        assertThat(artifact).exists();
         assertThat(count("SELECT count(*) FROM quants WHERE job_id = ?", id)).isOne();
+        assertThat(count("SELECT count(*) FROM artifacts")).isEqualTo(artifactsBefore);
         assertThat(count("SELECT count(*) FROM job_events WHERE job_id = ? AND NOT applied", id))
                 .isEqualTo(count("SELECT count(*) FROM job_events WHERE job_id = ?", id) - eventsBefore);
         assertThat(get("/api/jobs/" + id).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    private static void redeliver(QuantizeRequested request) throws Exception {
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfrastructure.kafkaBootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.QUANTIZE_REQUESTS, MessageCodec.key(request.jobId()),
+                    MessageCodec.encode(request))).get();
+        }
     }
 
     @Test
@@ -235,6 +344,14 @@ class ClusterEndToEndTest {
         assertProblem(post("/api/jobs/quantize", "{\"ftype\":\"Q8_0\"}", null), 400, "model");
         assertProblem(post("/api/jobs/quantize", "{\"model\":\"tiny-llama\"}", null), 400, "ftype");
         assertProblem(post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"Q3_XL\"}", null), 400, "ftype");
+        assertRule(post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"Q4_K_M\",\"custom_q\":\"attn_v=q8_0,(ffn=q4_K\"}", null),
+                "custom_q", "(ffn=q4_K", "invalid regex");
+        assertRule(post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"Q4_K_M\",\"custom_q\":\"ffn=q5_Q\"}", null),
+                "custom_q", "ffn=q5_Q", "unknown type 'q5_Q'");
+        assertRule(post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"Q4_K_M\",\"custom_q\":\"attn_q=iq1_s\"}", null),
+                "custom_q", "attn_q=iq1_s", "needs an importance matrix");
+        assertRule(post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"IQ1_M\"}", null),
+                "ftype", "IQ1_M", "needs an importance matrix");
         HttpResponse<String> unknownModel = post("/api/jobs/quantize", "{\"model\":\"gpt-17\",\"ftype\":\"Q8_0\"}", null);
         assertThat(unknownModel.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknownModel.body()).get("detail").asString()).contains("gpt-17");
@@ -246,6 +363,12 @@ class ClusterEndToEndTest {
 
         assertThat(count("SELECT count(*) FROM jobs")).isEqualTo(jobs);
         assertThat(count("SELECT count(*) FROM outbox")).isEqualTo(outbox);
+
+        // a rule that matches nothing is only a warning: the job is queued (and cancelled here, it is not needed)
+        HttpResponse<String> warned = post("/api/jobs/quantize", "{\"model\":\"tiny-llama\",\"ftype\":\"Q8_0\",\"custom_q\":\"ffn_up_exps=q4_K\"}", null);
+        assertThat(warned.statusCode()).as(warned.body()).isEqualTo(202);
+        assertThat(JSON.readTree(warned.body()).get("warnings").toString()).contains("'ffn_up_exps=q4_K' matches no quantized tensor");
+        send(HttpRequest.newBuilder(URI.create(gateway + "/api/jobs/" + JSON.readTree(warned.body()).get("id").asString())).DELETE());
     }
 
     @Test
@@ -281,9 +404,24 @@ class ClusterEndToEndTest {
     // --- helpers ---------------------------------------------------------------------------------
 
     private static UUID submit(String model, String ftype) throws Exception {
-        HttpResponse<String> r = post("/api/jobs/quantize", "{\"model\":\"" + model + "\",\"ftype\":\"" + ftype + "\"}", null);
+        return submit("{\"model\":\"" + model + "\",\"ftype\":\"" + ftype + "\"}");
+    }
+
+    private static UUID submit(String quantizeJson) throws Exception {
+        return submitTo("/api/jobs/quantize", quantizeJson);
+    }
+
+    private static UUID submitTo(String path, String json) throws Exception {
+        HttpResponse<String> r = post(path, json, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return UUID.fromString(JSON.readTree(r.body()).get("id").asString());
+    }
+
+    private static void assertRule(HttpResponse<String> r, String field, String rule, String reason) {
+        assertProblem(r, 400, field);
+        JsonNode p = JSON.readTree(r.body());
+        assertThat(p.get("rule").asString()).isEqualTo(rule);
+        assertThat(p.get("reason").asString()).contains(reason);
     }
 
     private static JsonNode awaitStatus(UUID id, String status) {

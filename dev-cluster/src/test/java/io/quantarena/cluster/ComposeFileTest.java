@@ -100,13 +100,21 @@ class ComposeFileTest {
     }
 
     @Test
-    void modelsAndStoreAreMountedWhereTheServicesLook() {
+    void modelsDatasetsAndStoreAreMountedWhereTheServicesLook() {
         for (String name : List.of("job-service", "quant-worker")) {
             String modelsDir = env(name).get("QUANTARENA_MODELSDIR");
             assertThat(list(service(name).get("volumes"))).as(name).anyMatch(v -> v.endsWith(":" + modelsDir + ":ro"));
         }
         String storeDir = env("quant-worker").get("QUANTARENA_STOREDIR");
         assertThat(list(service("quant-worker").get("volumes"))).anyMatch(v -> v.endsWith(":" + storeDir));
+        // job-service reads imatrix files of the store (to plan i-quant requests) and lists the datasets
+        assertThat(env("job-service").get("QUANTARENA_STOREDIR")).isEqualTo(storeDir);
+        assertThat(list(service("job-service").get("volumes"))).anyMatch(v -> v.startsWith("quant-store:" + storeDir));
+        for (String name : List.of("job-service", "quant-worker")) {
+            String datasetsDir = env(name).get("QUANTARENA_DATASETSDIR");
+            assertThat(datasetsDir).as(name).isNotBlank();
+            assertThat(list(service(name).get("volumes"))).as(name).anyMatch(v -> v.endsWith(":" + datasetsDir + ":ro"));
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 package io.quantarena.cluster;
 
+import io.quantarena.core.recipe.QuantizeJob;
 import io.quantarena.core.recipe.QuantizeProgress;
-import io.quantarena.core.recipe.QuantizeRequest;
-import io.quantarena.core.recipe.QuantizeResult;
 import io.quantarena.core.tensor.GgmlType;
 import io.quantarena.quantworker.CoreModelQuantization;
 import io.quantarena.quantworker.ModelQuantization;
@@ -57,12 +56,12 @@ public class FaultInjection {
     ModelQuantization faultInjectingQuantization(CoreModelQuantization real) {
         return new ModelQuantization() {
             @Override
-            public QuantizeResult quantize(QuantizeRequest request, QuantizeProgress progress) throws IOException {
+            public Quantized quantize(QuantizeJob job, QuantizeProgress progress) throws IOException {
                 boolean crash = crashNextJob;
                 crashNextJob = false;
                 CountDownLatch pause = paused;
                 paused = null;
-                return real.quantize(request, new QuantizeProgress() {
+                return real.quantize(job, new QuantizeProgress() {
                     @Override
                     public void onTensor(int index, int count, String name, GgmlType type, long bytesWritten) {
                         progress.onTensor(index, count, name, type, bytesWritten);

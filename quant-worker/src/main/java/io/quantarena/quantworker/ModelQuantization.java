@@ -1,12 +1,18 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.core.recipe.QuantPlan;
+import io.quantarena.core.recipe.QuantizeJob;
 import io.quantarena.core.recipe.QuantizeProgress;
-import io.quantarena.core.recipe.QuantizeRequest;
 import io.quantarena.core.recipe.QuantizeResult;
 
 import java.io.IOException;
 
-/** The whole-model quantization the worker runs; core's quantizer in production. */
+/** The whole-model quantization the worker runs; core's recipe engine in production. */
 public interface ModelQuantization {
-    QuantizeResult quantize(QuantizeRequest request, QuantizeProgress progress) throws IOException;
+
+    /** What was planned and what was written. */
+    record Quantized(QuantPlan plan, QuantizeResult result) {
+    }
+
+    Quantized quantize(QuantizeJob job, QuantizeProgress progress) throws IOException;
 }

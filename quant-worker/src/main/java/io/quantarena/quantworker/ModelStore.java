@@ -14,38 +14,67 @@ import java.util.UUID;
 
 /**
  * Files of the model store. Outputs are written under {@code .tmp/} and renamed into place when
- * complete, so a crash never leaves a half-written file under a final name.
+ * complete, so a crash never leaves a half-written file under a final name. Requests name base
+ * models and datasets by file name only; nothing outside the configured directories is read.
  */
 @Component
 public class ModelStore {
 
     private final Path modelsDir;
     private final Path storeDir;
+    private final Path datasetsDir;
 
     public ModelStore(QuantWorkerProperties properties) {
         this.modelsDir = properties.modelsDir().toAbsolutePath().normalize();
         this.storeDir = properties.storeDir().toAbsolutePath().normalize();
+        this.datasetsDir = properties.datasetsDir().toAbsolutePath().normalize();
     }
 
     /** The base model file named in a request; names that leave the models directory are refused. */
     public Path baseModel(String fileName) {
-        Path p = modelsDir.resolve(fileName).normalize();
-        if (!p.getParent().equals(modelsDir) || !fileName.endsWith(".gguf")) {
+        if (!fileName.endsWith(".gguf")) {
             throw new IllegalArgumentException("model file '" + fileName + "' is not a .gguf file name inside " + modelsDir);
         }
+        return fileInside(modelsDir, fileName, "model file");
+    }
+
+    /** A calibration text named in a request, inside the datasets directory. */
+    public Path dataset(String fileName) {
+        return fileInside(datasetsDir, fileName, "dataset");
+    }
+
+    private static Path fileInside(Path dir, String fileName, String what) {
+        Path p = dir.resolve(fileName).normalize();
+        if (!dir.equals(p.getParent())) {
+            throw new IllegalArgumentException(what + " '" + fileName + "' is not a file name inside " + dir);
+        }
         if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("model file '" + fileName + "' does not exist in " + modelsDir);
+            throw new IllegalArgumentException(what + " '" + fileName + "' does not exist in " + dir);
         }
         return p;
     }
 
-    public Path temporaryOutput(UUID jobId) throws IOException {
+    /** {@code <store>/.tmp/<job>.<extension>.part}, its directory created. */
+    public Path temporaryOutput(UUID jobId, String extension) throws IOException {
         Path tmp = storeDir.resolve(".tmp");
         Files.createDirectories(tmp);
-        return tmp.resolve(jobId + ".gguf.part");
+        return tmp.resolve(jobId + "." + extension + ".part");
     }
 
-    /** Moves a finished temporary file to {@code relativePath} in the store and returns its absolute path. */
+    /** Deletes every temporary file of a job (what a failed or cancelled run left). */
+    public void deleteTemporaries(UUID jobId) throws IOException {
+        Path tmp = storeDir.resolve(".tmp");
+        if (!Files.isDirectory(tmp)) {
+            return;
+        }
+        try (var files = Files.list(tmp)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(jobId + ".")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Moves a finished temporary file to {@code relativePath} in the store (replacing one there) and returns its absolute path. */
     public Path publish(Path temporary, String relativePath) throws IOException {
         Path target = resolve(relativePath);
         Files.createDirectories(target.getParent());
@@ -54,8 +83,24 @@ public class ModelStore {
 
     public Path resolve(String relativePath) {
         Path p = storeDir.resolve(relativePath).normalize();
-        if (!p.startsWith(storeDir)) {
+        if (!p.startsWith(storeDir) || p.equals(storeDir)) {
             throw new IllegalArgumentException("store path '" + relativePath + "' leaves the store " + storeDir);
+        }
+        return p;
+    }
+
+    /**
+     * The store file {@code relativePath}, checked to have the expected sha256 (a request names
+     * an artifact by path and content).
+     */
+    public Path verifiedArtifact(String relativePath, String expectedSha256) throws IOException {
+        Path p = resolve(relativePath);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("artifact '" + relativePath + "' does not exist in the store " + storeDir);
+        }
+        String actual = sha256(p);
+        if (!actual.equalsIgnoreCase(expectedSha256)) {
+            throw new IllegalArgumentException("artifact '" + relativePath + "' has sha256 " + actual + ", expected " + expectedSha256);
         }
         return p;
     }
@@ -71,5 +116,10 @@ public class ModelStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no SHA-256", e);
         }
+    }
+
+    /** The store's root, for records kept next to the artifacts. */
+    Path root() {
+        return storeDir;
     }
 }

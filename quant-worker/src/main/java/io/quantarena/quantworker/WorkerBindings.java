@@ -1,5 +1,6 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.ImatrixRequested;
 import io.quantarena.contracts.JobControl;
 import io.quantarena.contracts.MessageCodec;
 import io.quantarena.contracts.QuantizeRequested;
@@ -11,7 +12,10 @@ import org.springframework.messaging.Message;
 
 import java.util.function.Consumer;
 
-/** {@code quantizeRequests-in-0} (quantize.requests, shared group) and {@code jobControl-in-0} (job.control, every instance). */
+/**
+ * {@code quantizeRequests-in-0} (quantize.requests) and {@code imatrixRequests-in-0}
+ * (imatrix.requests), both in the shared group, and {@code jobControl-in-0} (job.control, every instance).
+ */
 @Configuration
 public class WorkerBindings {
 
@@ -25,6 +29,20 @@ public class WorkerBindings {
                 request = MessageCodec.decode(message.getPayload(), QuantizeRequested.class);
             } catch (IllegalArgumentException e) {
                 log.error("dropping undecodable quantize request: {}", e.getMessage());
+                return;
+            }
+            runner.run(request);
+        };
+    }
+
+    @Bean
+    public Consumer<Message<byte[]>> imatrixRequests(ImatrixJobRunner runner) {
+        return message -> {
+            ImatrixRequested request;
+            try {
+                request = MessageCodec.decode(message.getPayload(), ImatrixRequested.class);
+            } catch (IllegalArgumentException e) {
+                log.error("dropping undecodable imatrix request: {}", e.getMessage());
                 return;
             }
             runner.run(request);

@@ -19,6 +19,7 @@ public final class Main {
     static final List<Command> COMMANDS = List.of(
             new GgufInfoCommand(),
             new QuantizeCommand(),
+            new ImatrixCommand(),
             new PerplexityCommand(),
             new GenerateCommand(),
             new BenchKernelsCommand()

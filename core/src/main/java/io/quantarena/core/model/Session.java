@@ -20,6 +20,7 @@ public final class Session {
     private final float[] h, a, q, k, v, attn, o, gate, up, router;
     private final float[] expertIn, expertGate, expertUp, expertOut, moeOut;
     private final int[] positions;
+    private MatMulObserver observer;
 
     /**
      * @param nCtx   KV cache size (the longest sequence)
@@ -67,6 +68,11 @@ public final class Session {
         return cache.used();
     }
 
+    /** Shows every weight product's activations to {@code observer} (null: none) from now on. */
+    public void observe(MatMulObserver observer) {
+        this.observer = observer;
+    }
+
     /** Starts a new sequence. */
     public void clear() {
         cache.clear();
@@ -95,7 +101,7 @@ public final class Session {
                 System.arraycopy(h, from * hp.nEmbd(), normed, 0, rows * hp.nEmbd());
                 backend.rmsNorm(normed, rows, hp.nEmbd(), model.outputNorm(), hp.rmsEps(), normed);
                 float[] out = new float[rows * nVocab];
-                backend.matMul(model.output(), normed, rows, out);
+                matMul(model.output(), normed, rows, out);
                 System.arraycopy(out, 0, logits, (start + from - logitsFrom) * nVocab, rows * nVocab);
             }
         }
@@ -119,9 +125,9 @@ public final class Session {
             LlamaModel.Layer layer = model.layer(il);
             // attention block
             backend.rmsNorm(h, n, e, layer.attnNorm(), hp.rmsEps(), a);
-            backend.matMul(layer.wq(), a, n, q);
-            backend.matMul(layer.wk(), a, n, k);
-            backend.matMul(layer.wv(), a, n, v);
+            matMul(layer.wq(), a, n, q);
+            matMul(layer.wk(), a, n, k);
+            matMul(layer.wv(), a, n, v);
             if (hp.usesRope(il)) {
                 backend.rope(q, n, hp.nHead(), hp.headDim(), positions, rope);
                 backend.rope(k, n, hp.nHeadKv(), hp.headDim(), positions, rope);
@@ -144,17 +150,17 @@ public final class Session {
             Backend.AttentionConfig cfg = new Backend.AttentionConfig(hp.nHead(), hp.nHeadKv(), hp.headDim(),
                     (float) (1.0 / Math.sqrt(hp.headDim())), chunk);
             backend.attention(q, n, positions, cache, il, pos0 + n, cfg, attn);
-            backend.matMul(layer.wo(), attn, n, o);
+            matMul(layer.wo(), attn, n, o);
             add(h, o, n * e);
             // FFN block
             backend.rmsNorm(h, n, e, layer.ffnNorm(), hp.rmsEps(), a);
             if (layer.isMoe()) {
                 moe(layer, n);
             } else {
-                backend.matMul(layer.ffnGate(), a, n, gate);
-                backend.matMul(layer.ffnUp(), a, n, up);
+                matMul(layer.ffnGate(), a, n, gate);
+                matMul(layer.ffnUp(), a, n, up);
                 backend.swiglu(gate, up, n * hp.nFf());
-                backend.matMul(layer.ffnDown(), gate, n, o);
+                matMul(layer.ffnDown(), gate, n, o);
                 add(h, o, n * e);
             }
         }
@@ -168,7 +174,7 @@ public final class Session {
         int kUsed = hp.nExpertUsed();
         int ff = hp.nFfExp();
         boolean llama4 = hp.arch() == Architecture.LLAMA4;
-        backend.matMul(layer.router(), a, n, router);
+        matMul(layer.router(), a, n, router);
         int[] chosen = new int[n * kUsed];
         float[] weights = new float[n * kUsed];
         float[] probs = new float[nExp];
@@ -194,6 +200,8 @@ public final class Session {
         Arrays.fill(moeOut, 0, n * e, 0f);
         int[] rowsToken = new int[n * kUsed];
         float[] rowsWeight = new float[n * kUsed];
+        // for an observer: every expert's input rows and down-projection input rows, in one product each
+        ExpertRows seen = observer == null ? null : new ExpertRows(n * kUsed, e, ff);
         for (int ex = 0; ex < nExp; ex++) {
             int m = 0;
             for (int i = 0; i < n * kUsed; i++) {
@@ -221,6 +229,9 @@ public final class Session {
             backend.matMul(layer.upExps().rowSlice(layer.upExps().name() + "[" + ex + "]", ex * ff, ff),
                     expertIn, m, expertUp);
             backend.swiglu(expertGate, expertUp, m * ff);
+            if (seen != null) {
+                seen.add(ex, expertIn, expertGate, m);
+            }
             backend.matMul(layer.downExps().rowSlice(layer.downExps().name() + "[" + ex + "]", ex * e, e),
                     expertGate, m, expertOut);
             for (int r = 0; r < m; r++) {
@@ -231,14 +242,51 @@ public final class Session {
                 }
             }
         }
+        if (seen != null) {
+            observer.experts(layer.gateExps(), nExp, seen.in, seen.expert, seen.rows);
+            observer.experts(layer.upExps(), nExp, seen.in, seen.expert, seen.rows);
+            observer.experts(layer.downExps(), nExp, seen.down, seen.expert, seen.rows);
+        }
         if (layer.gateShexp() != null) {
-            backend.matMul(layer.gateShexp(), a, n, gate);
-            backend.matMul(layer.upShexp(), a, n, up);
+            matMul(layer.gateShexp(), a, n, gate);
+            matMul(layer.upShexp(), a, n, up);
             backend.swiglu(gate, up, n * ff);
-            backend.matMul(layer.downShexp(), gate, n, o);
+            matMul(layer.downShexp(), gate, n, o);
             add(moeOut, o, n * e);
         }
         add(h, moeOut, n * e);
+    }
+
+    private void matMul(Weight w, float[] x, int n, float[] y) {
+        if (observer != null) {
+            observer.dense(w, x, n);
+        }
+        backend.matMul(w, x, n, y);
+    }
+
+    /** The rows one MoE layer fed to its experts, gathered across the per-expert products. */
+    private static final class ExpertRows {
+        final float[] in;
+        final float[] down;
+        final int[] expert;
+        final int nEmbd;
+        final int nFf;
+        int rows;
+
+        ExpertRows(int capacity, int nEmbd, int nFf) {
+            this.in = new float[capacity * nEmbd];
+            this.down = new float[capacity * nFf];
+            this.expert = new int[capacity];
+            this.nEmbd = nEmbd;
+            this.nFf = nFf;
+        }
+
+        void add(int ex, float[] expertIn, float[] expertDownIn, int m) {
+            System.arraycopy(expertIn, 0, in, rows * nEmbd, m * nEmbd);
+            System.arraycopy(expertDownIn, 0, down, rows * nFf, m * nFf);
+            java.util.Arrays.fill(expert, rows, rows + m, ex);
+            rows += m;
+        }
     }
 
     /** Indices of the k largest values (first index wins ties), largest first. */

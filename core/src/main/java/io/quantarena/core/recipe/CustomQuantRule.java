@@ -34,8 +34,8 @@ public record CustomQuantRule(String text, Pattern pattern, GgmlType type) {
      * Parses one {@code --custom-q} value: rules separated by {@code ,}, each split at its first
      * {@code =}.
      *
-     * @throws IllegalArgumentException naming the rule and what is wrong with it: no {@code =},
-     *                                  empty regex, invalid regex, unknown type name
+     * @throws RecipeException naming the rule and what is wrong with it: no {@code =}, empty
+     *                         regex, invalid regex, unknown type name
      */
     public static List<CustomQuantRule> parseList(String spec) {
         Objects.requireNonNull(spec, "spec");
@@ -46,29 +46,38 @@ public record CustomQuantRule(String text, Pattern pattern, GgmlType type) {
         return rules;
     }
 
-    /** Parses one {@code regex=type} rule; see {@link #parseList}. */
+    /**
+     * Parses one {@code regex=type} rule; see {@link #parseList}.
+     *
+     * @throws RecipeException naming the rule (option {@code --custom-q}) and what is wrong with it
+     */
     public static CustomQuantRule parse(String rule) {
         int eq = rule.indexOf('=');
         if (eq < 0) {
-            throw new IllegalArgumentException("custom-q rule '" + rule + "': expected regex=type");
+            throw invalid(rule, "expected regex=type");
         }
         String regex = rule.substring(0, eq);
         String typeName = rule.substring(eq + 1);
         if (regex.isEmpty()) {
-            throw new IllegalArgumentException("custom-q rule '" + rule + "': empty regex");
+            throw invalid(rule, "empty regex");
         }
         GgmlType type;
         try {
             type = exactType(typeName);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("custom-q rule '" + rule + "': " + e.getMessage(), e);
+            throw invalid(rule, e.getMessage());
         }
         try {
             return new CustomQuantRule(rule, Pattern.compile(regex), type);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("custom-q rule '" + rule + "': invalid regex '" + regex + "': "
-                    + e.getDescription() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""), e);
+            throw invalid(rule, "invalid regex '" + regex + "': " + e.getDescription()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
         }
+    }
+
+    private static RecipeException invalid(String rule, String reason) {
+        return new RecipeException(new RecipeSetting(RecipeSetting.CUSTOM_Q, rule), reason,
+                "custom-q rule '" + rule + "': " + reason);
     }
 
     /**

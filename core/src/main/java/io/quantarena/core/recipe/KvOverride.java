@@ -27,54 +27,58 @@ public record KvOverride(String text, String key, GgufValue value) {
     /**
      * Parses {@code KEY=TYPE:VALUE}.
      *
-     * @throws IllegalArgumentException naming the override and what is wrong
+     * @throws RecipeException naming the override (option {@code --override-kv}) and what is wrong
      */
     public static KvOverride parse(String s) {
         int eq = s.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("override-kv '" + s + "': expected KEY=TYPE:VALUE");
+            throw invalid(s, "expected KEY=TYPE:VALUE");
         }
         String key = s.substring(0, eq);
         if (key.length() > MAX_KEY) {
-            throw new IllegalArgumentException("override-kv '" + s + "': key has " + key.length() + " characters, at most " + MAX_KEY + " allowed");
+            throw invalid(s, "key has " + key.length() + " characters, at most " + MAX_KEY + " allowed");
         }
         String rest = s.substring(eq + 1);
         int colon = rest.indexOf(':');
         String type = colon < 0 ? rest : rest.substring(0, colon);
         String v = colon < 0 ? "" : rest.substring(colon + 1);
         if (colon < 0) {
-            throw new IllegalArgumentException("override-kv '" + s + "': expected TYPE:VALUE after '=', with TYPE int, float, bool or str");
+            throw invalid(s, "expected TYPE:VALUE after '=', with TYPE int, float, bool or str");
         }
         GgufValue value = switch (type) {
             case "int" -> {
                 try {
                     yield GgufValue.ofInt32((int) Long.parseLong(v.trim())); // llama: atol, stored as int32
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("override-kv '" + s + "': '" + v + "' is not an integer");
+                    throw invalid(s, "'" + v + "' is not an integer");
                 }
             }
             case "float" -> {
                 try {
                     yield GgufValue.ofFloat32(Float.parseFloat(v.trim()));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("override-kv '" + s + "': '" + v + "' is not a number");
+                    throw invalid(s, "'" + v + "' is not a number");
                 }
             }
             case "bool" -> switch (v) {
                 case "true" -> GgufValue.ofBool(true);
                 case "false" -> GgufValue.ofBool(false);
-                default -> throw new IllegalArgumentException("override-kv '" + s + "': '" + v + "' is not true or false");
+                default -> throw invalid(s, "'" + v + "' is not true or false");
             };
             case "str" -> {
                 if (v.length() > MAX_STRING) {
-                    throw new IllegalArgumentException("override-kv '" + s + "': string value has " + v.length() + " characters, at most "
+                    throw invalid(s, "string value has " + v.length() + " characters, at most "
                             + MAX_STRING + " allowed");
                 }
                 yield GgufValue.ofString(v);
             }
-            default -> throw new IllegalArgumentException("override-kv '" + s + "': unknown value type '" + type + "', expected int, float, bool or str");
+            default -> throw invalid(s, "unknown value type '" + type + "', expected int, float, bool or str");
         };
         return new KvOverride(s, key, value);
+    }
+
+    private static RecipeException invalid(String s, String reason) {
+        return new RecipeException(new RecipeSetting(RecipeSetting.OVERRIDE_KV, s), reason, "override-kv '" + s + "': " + reason);
     }
 
     @Override

@@ -115,16 +115,7 @@ public final class ModelQuantizer {
         QuantizeProgress prog = progress == null ? QuantizeProgress.NONE : progress;
         checkNotInput(in, output);
         List<PlannedTensor> tensors = plan.tensors();
-        for (PlannedTensor p : tensors) {
-            if (p.convert()) { // fail before writing anything when a codec or importance data are missing
-                codecs.apply(p.source().type());
-                QuantCodec dst = codecs.apply(p.targetType());
-                if (dst.requiresImatrix() && p.imatrixEntry() == null) {
-                    throw new IllegalArgumentException("tensor '" + p.name() + "': type " + p.targetType().typeName() + " (from " + p.reason()
-                            + ") cannot be made without importance data for it");
-                }
-            }
-        }
+        requireExecutable(plan); // fail before writing anything when a codec or importance data are missing
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads()) : null;
         GgufWriter w = GgufWriter.create(output);
         boolean complete = false;
@@ -159,6 +150,37 @@ public final class ModelQuantizer {
             }
         }
         return result(plan, Files.size(output));
+    }
+
+    /**
+     * Checks that every conversion of {@code plan} can run with this quantizer's codecs: the
+     * source type can be decoded, the target type encoded, and importance data are there for
+     * the targets that need them.
+     *
+     * @throws RecipeException naming the recipe setting that chose a type this build cannot
+     *                         make (or cannot make without importance data)
+     * @throws UnsupportedOperationException when a source tensor's type cannot be decoded
+     */
+    public void requireExecutable(QuantPlan plan) {
+        for (PlannedTensor p : plan.tensors()) {
+            if (!p.convert()) {
+                continue;
+            }
+            codecs.apply(p.source().type());
+            RecipeSetting by = p.chosenBy() != null ? p.chosenBy() : RecipeSetting.ftype(plan.recipe().ftype());
+            QuantCodec dst;
+            try {
+                dst = codecs.apply(p.targetType());
+            } catch (UnsupportedOperationException e) {
+                throw new RecipeException(by, "type " + p.targetType().typeName() + " (for tensor '" + p.name()
+                        + "') cannot be encoded by this build", "tensor '" + p.name() + "': " + e.getMessage() + " (chosen by " + p.reason() + ")");
+            }
+            if (dst.requiresImatrix() && p.imatrixEntry() == null) {
+                String why = "type " + p.targetType().typeName() + " (for tensor '" + p.name() + "') cannot be made without importance data for it";
+                throw new RecipeException(by, why, "tensor '" + p.name() + "': type " + p.targetType().typeName()
+                        + " (from " + p.reason() + ") cannot be made without importance data for it");
+            }
+        }
     }
 
     private static void checkNotInput(GgufFile in, Path output) throws IOException {

@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param reason       why it gets that type, e.g. {@code Q4_K_M rules}, {@code custom rule 'attn=q8_0'},
  *                     {@code not quantized: norm}
  * @param imatrixEntry the importance-matrix entry used when quantizing it, or null
+ * @param chosenBy     the recipe setting that decided the type (the ftype, a custom rule, a type
+ *                     option), or null for tensors that are never quantized
  */
-public record PlannedTensor(GgufTensorInfo source, GgmlType targetType, String reason, String imatrixEntry) {
+public record PlannedTensor(GgufTensorInfo source, GgmlType targetType, String reason, String imatrixEntry,
+                            RecipeSetting chosenBy) {
 
     public PlannedTensor {
         Objects.requireNonNull(source, "source");

@@ -99,6 +99,11 @@ public final class TensorTypePlanner {
         this.ruleMatched = new boolean[recipe.customRules().size()];
     }
 
+    /** Whether llama-quantize refuses this ftype without an importance matrix (§1). */
+    public static boolean requiresImatrix(LlamaFileType ftype) {
+        return NEEDS_IMATRIX_FTYPES.contains(ftype);
+    }
+
     /** Plans {@code recipe} for an opened model; {@code imatrix} may be null. */
     public static QuantPlan plan(GgufFile model, Recipe recipe, Imatrix imatrix) {
         return plan(model.metadata(), model.tensors(), recipe, imatrix);
@@ -121,7 +126,8 @@ public final class TensorTypePlanner {
 
     private QuantPlan run() {
         if (!hasImatrix && !recipe.has(Recipe.Flag.IGNORE_IMATRIX_RULES) && NEEDS_IMATRIX_FTYPES.contains(ftype)) {
-            throw new IllegalArgumentException("ftype " + ftype.quantizeName() + ": Please do not use IQ1_S, IQ1_M, IQ2_S, IQ2_XXS, IQ2_XS"
+            throw new RecipeException(RecipeSetting.ftype(ftype), "needs an importance matrix",
+                    "ftype " + ftype.quantizeName() + ": Please do not use IQ1_S, IQ1_M, IQ2_S, IQ2_XXS, IQ2_XS"
                     + " or Q2_K_S quantization without an importance matrix (give --imatrix FILE, or --ignore-imatrix-rules)");
         }
         boolean mixture = !recipe.has(Recipe.Flag.PURE) && !ftype.baseType().isUnquantized();
@@ -135,16 +141,24 @@ public final class TensorTypePlanner {
 
         List<PlannedTensor> planned = new ArrayList<>(tensors.size());
         List<String> missingImatrix = new ArrayList<>();
+        RecipeSetting firstMissing = null;
         for (GgufTensorInfo t : tensors) {
             PlannedTensor p = planTensor(t, mixture);
             if (p.convert()) {
+                int before = missingImatrix.size();
                 p = withImatrix(p, missingImatrix);
+                if (firstMissing == null && missingImatrix.size() > before) {
+                    firstMissing = p.chosenBy();
+                }
             }
             planned.add(p);
         }
         if (!missingImatrix.isEmpty()) {
             int shown = Math.min(5, missingImatrix.size());
-            throw new IllegalArgumentException("Missing importance matrix for " + missingImatrix.size() + " tensor(s) in a very low-bit quantization: "
+            throw new RecipeException(firstMissing, (hasImatrix ? "the importance matrix has no data for " : "needs an importance matrix for ")
+                    + missingImatrix.size() + " tensor(s): " + String.join("; ", missingImatrix.subList(0, shown))
+                    + (shown < missingImatrix.size() ? "; ..." : ""),
+                    "Missing importance matrix for " + missingImatrix.size() + " tensor(s) in a very low-bit quantization: "
                     + String.join("; ", missingImatrix.subList(0, shown)) + (shown < missingImatrix.size() ? "; ..." : "")
                     + " (give --imatrix FILE with data for them, choose another type, or --ignore-imatrix-rules)");
         }
@@ -166,11 +180,12 @@ public final class TensorTypePlanner {
         String name = t.name();
         String skip = notQuantizedReason(t);
         if (skip != null) {
-            return new PlannedTensor(t, t.type(), "not quantized: " + skip, null);
+            return new PlannedTensor(t, t.type(), "not quantized: " + skip, null, null);
         }
         long ne0 = t.ne(0);
         GgmlType type = ftype.baseType();
         String reason = ftype.quantizeName() + (recipe.has(Recipe.Flag.PURE) ? " --pure" : "");
+        RecipeSetting chosenBy = RecipeSetting.ftype(ftype);
         if (recipe.has(Recipe.Flag.PURE)) {
             type = fallback(t, type);
         } else if (mixture) {
@@ -184,6 +199,7 @@ public final class TensorTypePlanner {
                 CustomQuantRule r = recipe.customRules().get(rule);
                 type = r.type();
                 reason = "custom rule '" + r.text() + "'";
+                chosenBy = RecipeSetting.customRule(r);
                 ruleWins[rule]++;
             }
             GgmlType fb = fallback(t, type);
@@ -197,14 +213,17 @@ public final class TensorTypePlanner {
         if (recipe.type(TypeOption.TOKEN_EMBEDDING) != null && name.equals("token_embd.weight")) {
             type = recipe.type(TypeOption.TOKEN_EMBEDDING);
             reason = TypeOption.TOKEN_EMBEDDING.cliName();
+            chosenBy = RecipeSetting.typeOption(TypeOption.TOKEN_EMBEDDING, type);
         }
         if (recipe.type(TypeOption.OUTPUT) != null && name.equals("output.weight")) {
             type = recipe.type(TypeOption.OUTPUT);
             reason = TypeOption.OUTPUT.cliName();
+            chosenBy = RecipeSetting.typeOption(TypeOption.OUTPUT, type);
         }
         if (recipe.type(TypeOption.FFN_GATE_INP) != null && name.contains("ffn_gate_inp.weight")) {
             type = recipe.type(TypeOption.FFN_GATE_INP);
             reason = TypeOption.FFN_GATE_INP.cliName();
+            chosenBy = RecipeSetting.typeOption(TypeOption.FFN_GATE_INP, type);
         }
         type = tokenEmbeddingCheck(name, type);
         // §4 step 4: interleaved types need whole row groups
@@ -214,17 +233,18 @@ public final class TensorTypePlanner {
             type = TensorQuantRules.deinterleaved(type);
         }
         if (!TensorQuantRules.fits(type, ne0)) {
-            throw new IllegalArgumentException("tensor '" + name + "' has rows of " + ne0 + " elements, not a multiple of the "
-                    + type.blockSize() + "-element blocks of " + type.typeName() + " (chosen by " + reason + ")");
+            String why = "tensor '" + name + "' has rows of " + ne0 + " elements, not a multiple of the "
+                    + type.blockSize() + "-element blocks of " + type.typeName();
+            throw new RecipeException(chosenBy, why, why + " (chosen by " + reason + ")");
         }
         if (type == t.type()) {
-            return new PlannedTensor(t, type, reason + " (already " + type.typeName() + ", copied)", null);
+            return new PlannedTensor(t, type, reason + " (already " + type.typeName() + ", copied)", null, chosenBy);
         }
         if (!t.type().isUnquantized() && !recipe.has(Recipe.Flag.ALLOW_REQUANTIZE)) {
             throw new IllegalArgumentException("tensor '" + name + "': requantizing from type " + t.type().typeName()
                     + " to " + type.typeName() + " is disabled (use --allow-requantize)");
         }
-        return new PlannedTensor(t, type, reason, null);
+        return new PlannedTensor(t, type, reason, null, chosenBy);
     }
 
     /** §3: why a tensor is copied whatever the recipe says, or null when it is quantized. */
@@ -323,8 +343,9 @@ public final class TensorTypePlanner {
                             + want + "; quantizing it without");
                     why = "imatrix entry of the wrong size";
                 } else {
-                    throw new IllegalArgumentException("imatrix entry '" + e.get().name() + "' has " + e.get().size() + " values, tensor '"
-                            + name + "' " + t.shapeString() + " needs ne0*ne2 = " + want);
+                    String wrongSize = "imatrix entry '" + e.get().name() + "' has " + e.get().size() + " values, tensor '"
+                            + name + "' " + t.shapeString() + " needs ne0*ne2 = " + want;
+                    throw new RecipeException(new RecipeSetting(RecipeSetting.IMATRIX, imatrix.source().orElse("imatrix")), wrongSize, wrongSize);
                 }
             }
         }
@@ -333,7 +354,7 @@ public final class TensorTypePlanner {
                 && !name.equals("token_embd.weight") && !name.equals("output.weight")) {
             missing.add("'" + name + "' as " + p.targetType().typeName() + " (from " + p.reason() + "): " + why);
         }
-        return new PlannedTensor(t, p.targetType(), p.reason(), entry);
+        return new PlannedTensor(t, p.targetType(), p.reason(), entry, p.chosenBy());
     }
 
     // ---- §4.2 llama_tensor_get_type ------------------------------------------------------------

@@ -52,6 +52,24 @@ class CustomQuantRuleTest {
     }
 
     @Test
+    void invalidRulesNameTheRuleAndTheReason() {
+        assertThatThrownBy(() -> CustomQuantRule.parseList("attn=q8_0,blk\\.(=q4_K")).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.option()).isEqualTo("--custom-q");
+            assertThat(e.rule()).isEqualTo("blk\\.(=q4_K");
+            assertThat(e.reason()).startsWith("invalid regex 'blk\\.('");
+            assertThat(e.getMessage()).startsWith("custom-q rule 'blk\\.(=q4_K': invalid regex");
+        });
+        assertThatThrownBy(() -> CustomQuantRule.parse("attn=q9_K")).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.rule()).isEqualTo("attn=q9_K");
+            assertThat(e.reason()).startsWith("unknown type 'q9_K'");
+        });
+        assertThatThrownBy(() -> KvOverride.parse("a.b=int:x")).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.setting()).isEqualTo(new RecipeSetting("--override-kv", "a.b=int:x"));
+            assertThat(e.reason()).isEqualTo("'x' is not an integer");
+        });
+    }
+
+    @Test
     void parsesFtypeNamesAliasesAndNumbers() {
         assertThat(LlamaFileType.fromQuantizeName("Q4_K")).isEqualTo(LlamaFileType.MOSTLY_Q4_K_M);
         assertThat(LlamaFileType.fromQuantizeName("iq4_ks")).isEqualTo(LlamaFileType.MOSTLY_IQ4_KS);

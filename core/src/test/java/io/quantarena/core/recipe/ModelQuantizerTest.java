@@ -190,4 +190,20 @@ class ModelQuantizerTest {
         assertThatThrownBy(() -> new ModelQuantizer().quantize(new QuantizeRequest(TINY_LLAMA, TINY_LLAMA, GgmlType.Q8_0, 1), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is the input file");
     }
+
+    @Test
+    void aPlanWithATypeThisBuildCannotEncodeIsRefusedNamingTheRule() throws Exception {
+        QuantPlan plan = ModelQuantizer.plan(TINY_LLAMA, Recipe.of("Q8_0").withCustomRules("attn=q6_K,ffn_down=iq4_kt"), null);
+        assertThatThrownBy(() -> new ModelQuantizer().requireExecutable(plan)).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.setting()).isEqualTo(new RecipeSetting("--custom-q", "ffn_down=iq4_kt"));
+            assertThat(e.reason()).contains("iq4_kt").contains("cannot be encoded");
+        });
+        QuantPlan lowBit = ModelQuantizer.plan(TINY_LLAMA, Recipe.of("Q8_0").withFlag(Recipe.Flag.IGNORE_IMATRIX_RULES)
+                .withType(TypeOption.OUTPUT, GgmlType.IQ2_XXS), null);
+        assertThatThrownBy(() -> new ModelQuantizer().requireExecutable(lowBit)).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.setting()).isEqualTo(new RecipeSetting("--output-tensor-type", "iq2_xxs"));
+            assertThat(e.reason()).contains("without importance data");
+        });
+        new ModelQuantizer().requireExecutable(ModelQuantizer.plan(TINY_LLAMA, Recipe.of("Q4_K_M"), null));
+    }
 }

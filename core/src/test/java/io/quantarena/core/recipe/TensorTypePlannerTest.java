@@ -265,6 +265,33 @@ class TensorTypePlannerTest {
     }
 
     @Test
+    void errorsNameTheRecipeSettingAtFault() {
+        Model m = moe(8, 8, 8, 4);
+        assertThatThrownBy(() -> m.plan(Recipe.of("IQ2_XXS"))).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.setting()).isEqualTo(new RecipeSetting(RecipeSetting.FTYPE, "IQ2_XXS"));
+            assertThat(e.reason()).isEqualTo("needs an importance matrix");
+        });
+        assertThatThrownBy(() -> m.plan(Recipe.of("Q4_K_M").withCustomRules("attn_q=q8_0,ffn_down_exps=iq2_xs")))
+                .isInstanceOfSatisfying(RecipeException.class, e -> {
+                    assertThat(e.option()).isEqualTo("--custom-q");
+                    assertThat(e.rule()).isEqualTo("ffn_down_exps=iq2_xs");
+                    assertThat(e.reason()).startsWith("needs an importance matrix for 8 tensor(s)").contains("'blk.0.ffn_down_exps.weight' as iq2_xs");
+                });
+
+        Model oddFfn = dense(2, 256, 4, 4, 200, 1000, false); // ffn_down rows of 200 fit no quantized block
+        assertThatThrownBy(() -> oddFfn.plan(Recipe.of("Q4_K_M").withCustomRules("ffn_down=q5_0"))).isInstanceOfSatisfying(RecipeException.class, e -> {
+            assertThat(e.setting()).isEqualTo(new RecipeSetting("--custom-q", "ffn_down=q5_0"));
+            assertThat(e.reason()).contains("has rows of 200 elements");
+        });
+
+        QuantPlan p = m.plan(Recipe.of("Q4_K_M").withCustomRules("attn_v=q6_K").withType(TypeOption.TOKEN_EMBEDDING, Q8_0));
+        assertThat(p.tensor("blk.0.attn_v.weight").chosenBy()).isEqualTo(new RecipeSetting("--custom-q", "attn_v=q6_K"));
+        assertThat(p.tensor("blk.0.attn_k.weight").chosenBy()).isEqualTo(RecipeSetting.ftype(io.quantarena.core.gguf.LlamaFileType.MOSTLY_Q4_K_M));
+        assertThat(p.tensor("token_embd.weight").chosenBy()).isEqualTo(new RecipeSetting("--token-embedding-type", "q8_0"));
+        assertThat(p.tensor("blk.0.ffn_gate_inp.weight").chosenBy()).isNull(); // routers are copied
+    }
+
+    @Test
     void imatrixLookupFallsBackToTheFusedNames() {
         Model m = moe(2, 8, 8, 4);
         Imatrix im = new Imatrix(List.of(new ImatrixEntry("blk.0.ffn_up_exps.weight", 4, new float[256 * 8]),

@@ -1,6 +1,7 @@
 package io.quantarena.jobs.events;
 
 import io.quantarena.contracts.JobEvent;
+import io.quantarena.jobs.imatrix.ImatrixRepository;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.JobStatus;
 import io.quantarena.jobs.leaderboard.QuantRepository;
@@ -11,7 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Applies worker events to jobs. Each event id is applied once; events for a finished job are stored
- * but change nothing, so redelivered or late work cannot resurrect a job or add a second quant.
+ * but change nothing, so redelivered or late work cannot resurrect a job or add a second quant or
+ * imatrix.
  */
 @Component
 public class JobEventApplier {
@@ -20,10 +22,12 @@ public class JobEventApplier {
 
     private final JobRepository jobs;
     private final QuantRepository quants;
+    private final ImatrixRepository imatrices;
 
-    public JobEventApplier(JobRepository jobs, QuantRepository quants) {
+    public JobEventApplier(JobRepository jobs, QuantRepository quants, ImatrixRepository imatrices) {
         this.jobs = jobs;
         this.quants = quants;
+        this.imatrices = imatrices;
     }
 
     /** Returns true when the event changed the job. */
@@ -36,7 +40,7 @@ public class JobEventApplier {
         }
         boolean applies = !status.get().isTerminal();
         boolean fresh = jobs.insertEventOnce(event.eventId(), event.jobId(), event.type().name(), event.at(),
-                event.fraction(), event.stage(), event.message(), applies);
+                event.fraction(), event.stage(), event.message(), event.detail(), applies);
         if (!fresh) {
             log.debug("event {} of job {} was applied before", event.eventId(), event.jobId());
             return false;
@@ -51,14 +55,17 @@ public class JobEventApplier {
                 if (status.get() == JobStatus.QUEUED) {
                     jobs.markRunning(event.jobId(), event.at());
                 }
-                jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage());
+                jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage(), event.detail());
             }
             case SUCCEEDED -> {
-                if (event.quant() == null) {
+                if (event.quant() != null) {
+                    quants.recordProduced(event.jobId(), event.quant());
+                } else if (event.imatrix() != null) {
+                    imatrices.recordProduced(event.jobId(), event.imatrix());
+                } else {
                     jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
                     return true;
                 }
-                quants.recordProduced(event.jobId(), event.quant());
                 jobs.finish(event.jobId(), JobStatus.SUCCEEDED, event.stage(), null);
             }
             case FAILED -> jobs.finish(event.jobId(), JobStatus.FAILED, event.stage(),

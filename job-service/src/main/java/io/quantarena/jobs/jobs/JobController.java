@@ -43,6 +43,16 @@ public class JobController {
                 .body(submitted.job());
     }
 
+    @PostMapping("/imatrix")
+    public ResponseEntity<Job> imatrix(@RequestBody(required = false) ImatrixJobRequest request,
+                                       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+        JobService.Submitted submitted = service.submitImatrix(request, key);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/jobs/" + submitted.job().id()))
+                .header("Idempotent-Replayed", Boolean.toString(!submitted.created()))
+                .body(submitted.job());
+    }
+
     @GetMapping("/{id}")
     public Job get(@PathVariable UUID id) {
         return jobs.findById(id).orElseThrow(() -> ApiException.notFound("Job", "no job with id " + id));

@@ -3,7 +3,10 @@ package io.quantarena.jobs.jobs;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One stored worker event; {@code applied} is false for events that arrived after the job had finished. */
+/**
+ * One stored worker event; {@code detail} is the PROGRESS event's current item and counters;
+ * {@code applied} is false for events that arrived after the job had finished.
+ */
 public record JobEventView(UUID eventId, String type, Instant at, Double fraction, String stage, String message,
-                           boolean applied) {
+                           io.quantarena.contracts.ProgressDetail detail, boolean applied) {
 }

@@ -1,5 +1,7 @@
 package io.quantarena.jobs.jobs;
 
+import io.quantarena.contracts.MessageCodec;
+import io.quantarena.contracts.ProgressDetail;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,15 +20,20 @@ import java.util.UUID;
 public class JobRepository {
 
     private static final String SELECT = """
-            SELECT j.*, m.name AS model_name, j.request->>'ftype' AS ftype
+            SELECT j.*, m.name AS model_name, j.request->>'ftype' AS ftype, j.request::text AS request_json,
+                   j.progress_detail::text AS detail_json, j.warnings::text AS warnings_json,
+                   (SELECT q.id FROM quants q WHERE q.job_id = j.id) AS quant_id,
+                   (SELECT i.artifact_id FROM imatrices i WHERE i.job_id = j.id) AS imatrix_artifact_id
             FROM jobs j LEFT JOIN models m ON m.id = j.model_id
             """;
 
     private static final RowMapper<Job> ROW = (rs, i) -> new Job(rs.getObject("id", UUID.class),
             JobType.valueOf(rs.getString("type")), JobStatus.valueOf(rs.getString("status")),
-            rs.getString("model_name"), rs.getString("ftype"), rs.getDouble("progress"), rs.getString("stage"),
-            rs.getString("error"), instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "started_at"),
-            instant(rs, "finished_at"));
+            rs.getString("model_name"), rs.getString("ftype"), json(rs.getString("request_json"), Map.class),
+            rs.getDouble("progress"), rs.getString("stage"), json(rs.getString("detail_json"), ProgressDetail.class),
+            rs.getString("error"), json(rs.getString("warnings_json"), List.class), (Long) rs.getObject("quant_id"),
+            (Long) rs.getObject("imatrix_artifact_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
+            instant(rs, "started_at"), instant(rs, "finished_at"));
 
     private final JdbcClient jdbc;
 
@@ -33,11 +41,11 @@ public class JobRepository {
         this.jdbc = jdbc;
     }
 
-    public void insert(UUID id, JobType type, long modelId, String requestJson, String idempotencyKey) {
+    public void insert(UUID id, JobType type, long modelId, String requestJson, String idempotencyKey, List<String> warnings) {
         jdbc.sql("""
-                        INSERT INTO jobs (id, type, status, model_id, request, idempotency_key)
-                        VALUES (?, ?, 'QUEUED', ?, ?::jsonb, ?)""")
-                .params(id, type.name(), modelId, requestJson, idempotencyKey)
+                        INSERT INTO jobs (id, type, status, model_id, request, idempotency_key, warnings)
+                        VALUES (?, ?, 'QUEUED', ?, ?::jsonb, ?, ?::jsonb)""")
+                .params(id, type.name(), modelId, requestJson, idempotencyKey, MessageCodec.encodeToString(warnings))
                 .update();
     }
 
@@ -81,9 +89,15 @@ public class JobRepository {
                 .params(OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC), id).update();
     }
 
-    public void updateProgress(UUID id, double fraction, String stage) {
-        jdbc.sql("UPDATE jobs SET progress = ?, stage = ?, updated_at = now() WHERE id = ?")
-                .params(Math.clamp(fraction, 0.0, 1.0), stage, id).update();
+    public void updateProgress(UUID id, double fraction, String stage, ProgressDetail detail) {
+        jdbc.sql("UPDATE jobs SET progress = ?, stage = ?, progress_detail = COALESCE(?::jsonb, progress_detail), updated_at = now() WHERE id = ?")
+                .params(Math.clamp(fraction, 0.0, 1.0), stage, detail == null ? null : MessageCodec.encodeToString(detail), id).update();
+    }
+
+    /** The request a job was created from (its JSON object). */
+    public Optional<Map<String, Object>> request(UUID id) {
+        return jdbc.sql("SELECT request::text FROM jobs WHERE id = ?").param(id).query(String.class).optional()
+                .map(j -> json(j, Map.class));
     }
 
     public void finish(UUID id, JobStatus status, String stage, String error) {
@@ -98,19 +112,24 @@ public class JobRepository {
         return jdbc.sql("SELECT * FROM job_events WHERE job_id = ? ORDER BY seq").param(jobId)
                 .query((rs, i) -> new JobEventView(rs.getObject("event_id", UUID.class), rs.getString("type"),
                         instant(rs, "at"), (Double) rs.getObject("fraction"), rs.getString("stage"),
-                        rs.getString("message"), rs.getBoolean("applied")))
+                        rs.getString("message"), json(rs.getString("detail"), ProgressDetail.class), rs.getBoolean("applied")))
                 .list();
     }
 
     /** Stores an event once; false when this event id was stored before. */
     public boolean insertEventOnce(UUID eventId, UUID jobId, String type, Instant at, Double fraction, String stage,
-                                   String message, boolean applied) {
+                                   String message, ProgressDetail detail, boolean applied) {
         return jdbc.sql("""
-                        INSERT INTO job_events (event_id, job_id, type, at, fraction, stage, message, applied)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING""")
+                        INSERT INTO job_events (event_id, job_id, type, at, fraction, stage, message, detail, applied)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (event_id) DO NOTHING""")
                 .params(eventId, jobId, type, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC), fraction,
-                        stage, message, applied)
+                        stage, message, detail == null ? null : MessageCodec.encodeToString(detail), applied)
                 .update() == 1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T json(String text, Class<?> type) {
+        return text == null ? null : (T) MessageCodec.decode(text, type);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -4,7 +4,8 @@ import io.quantarena.contracts.JobControl;
 import io.quantarena.contracts.MessageCodec;
 import io.quantarena.contracts.QuantizeRequested;
 import io.quantarena.contracts.Topics;
-import io.quantarena.core.recipe.Ftype;
+import io.quantarena.contracts.ImatrixRequested;
+import io.quantarena.jobs.datasets.DatasetCatalog;
 import io.quantarena.jobs.models.Model;
 import io.quantarena.jobs.models.ModelRepository;
 import io.quantarena.jobs.outbox.OutboxRepository;
@@ -15,6 +16,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,19 +28,26 @@ public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     private static final int MAX_IDEMPOTENCY_KEY = 200;
+    /** llama-imatrix's default context. */
+    static final int DEFAULT_N_CTX = 512;
+    /** Shorter products are not collected (llama-imatrix needs 16 tokens per product). */
+    static final int MIN_N_CTX = 16;
+    static final int MAX_N_CTX = 32768;
 
     private final JobRepository jobs;
     private final ModelRepository models;
     private final OutboxRepository outbox;
-    private final SupportedFtypes ftypes;
+    private final QuantizeRequestValidator validator;
+    private final DatasetCatalog datasets;
     private final TransactionTemplate tx;
 
-    public JobService(JobRepository jobs, ModelRepository models, OutboxRepository outbox, SupportedFtypes ftypes,
-                      TransactionTemplate tx) {
+    public JobService(JobRepository jobs, ModelRepository models, OutboxRepository outbox, QuantizeRequestValidator validator,
+                      DatasetCatalog datasets, TransactionTemplate tx) {
         this.jobs = jobs;
         this.models = models;
         this.outbox = outbox;
-        this.ftypes = ftypes;
+        this.validator = validator;
+        this.datasets = datasets;
         this.tx = tx;
     }
 
@@ -48,8 +57,61 @@ public class JobService {
 
     public Submitted submitQuantize(QuantizeJobRequest request, String idempotencyKey) {
         checkIdempotencyKey(idempotencyKey);
-        ValidQuantize valid = validate(request);
-        String requestJson = MessageCodec.encodeToString(Map.of("model", valid.model.name(), "ftype", valid.ftype.name()));
+        QuantizeRequestValidator.ValidQuantize valid = validator.validate(request);
+        String requestJson = MessageCodec.encodeToString(valid.requestJson());
+        return submit(JobType.QUANTIZE, valid.model(), requestJson, idempotencyKey, valid.warnings(), id -> {
+            QuantizeRequested message = new QuantizeRequested(id, valid.model().name(), valid.model().fileName(), valid.recipe(),
+                    valid.imatrixRef());
+            outbox.add(Topics.QUANTIZE_REQUESTS, id.toString(), MessageCodec.encodeToString(message));
+            log.info("job {} queued: quantize {} with {}{}", id, valid.model().name(), valid.plan().recipe().text(),
+                    valid.imatrix() == null ? "" : " and imatrix " + valid.imatrix().path());
+        });
+    }
+
+    public Submitted submitImatrix(ImatrixJobRequest request, String idempotencyKey) {
+        checkIdempotencyKey(idempotencyKey);
+        if (request == null) {
+            throw ApiException.invalidField("body", "a JSON body with 'model' and 'dataset' is required", Map.of());
+        }
+        if (request.model() == null || request.model().isBlank()) {
+            throw ApiException.invalidField("model", "'model' is required: the name of a registered base model (GET /api/models)", Map.of());
+        }
+        List<String> datasetNames = datasets.list().stream().map(DatasetCatalog.Dataset::name).toList();
+        if (request.dataset() == null || request.dataset().isBlank()) {
+            throw ApiException.invalidField("dataset", "'dataset' is required: a calibration text file name; available: "
+                    + String.join(", ", datasetNames), Map.of("allowed", datasetNames));
+        }
+        DatasetCatalog.Dataset dataset = datasets.find(request.dataset()).orElseThrow(() -> ApiException.invalidField("dataset",
+                "no dataset '" + request.dataset() + "' in the datasets directory; available: " + String.join(", ", datasetNames),
+                Map.of("allowed", datasetNames)));
+        int nCtx = request.nCtx() == null ? DEFAULT_N_CTX : request.nCtx();
+        if (nCtx < MIN_N_CTX || nCtx > MAX_N_CTX) {
+            throw ApiException.invalidField("n_ctx", "n_ctx must be " + MIN_N_CTX + ".." + MAX_N_CTX + ", got " + nCtx, Map.of());
+        }
+        if (request.chunks() != null && request.chunks() < 1) {
+            throw ApiException.invalidField("chunks", "chunks must be at least 1 (leave it out for the whole text), got " + request.chunks(),
+                    Map.of());
+        }
+        Model model = models.findByName(request.model()).orElseThrow(() -> ApiException.notFound("Model",
+                "no base model named '" + request.model() + "' (GET /api/models lists them)"));
+        Map<String, Object> normalised = new java.util.LinkedHashMap<>();
+        normalised.put("model", model.name());
+        normalised.put("dataset", dataset.name());
+        normalised.put("n_ctx", nCtx);
+        if (request.chunks() != null) {
+            normalised.put("chunks", request.chunks());
+        }
+        String requestJson = MessageCodec.encodeToString(normalised);
+        return submit(JobType.IMATRIX, model, requestJson, idempotencyKey, List.of(), id -> {
+            ImatrixRequested message = new ImatrixRequested(id, model.name(), model.fileName(), dataset.name(), nCtx, request.chunks());
+            outbox.add(Topics.IMATRIX_REQUESTS, id.toString(), MessageCodec.encodeToString(message));
+            log.info("job {} queued: imatrix of {} on {} (n_ctx {})", id, model.name(), dataset.name(), nCtx);
+        });
+    }
+
+    /** Inserts the job and its request message in one transaction, or replays the job of the same Idempotency-Key. */
+    private Submitted submit(JobType type, Model model, String requestJson, String idempotencyKey, List<String> warnings,
+                             java.util.function.Consumer<UUID> enqueue) {
         if (idempotencyKey != null) {
             Optional<Submitted> replay = replay(idempotencyKey, requestJson);
             if (replay.isPresent()) {
@@ -59,16 +121,13 @@ public class JobService {
         UUID id = UUID.randomUUID();
         try {
             tx.executeWithoutResult(status -> {
-                jobs.insert(id, JobType.QUANTIZE, valid.model.id(), requestJson, idempotencyKey);
-                QuantizeRequested message = new QuantizeRequested(id, valid.model.name(), valid.model.fileName(),
-                        valid.ftype.name());
-                outbox.add(Topics.QUANTIZE_REQUESTS, id.toString(), MessageCodec.encodeToString(message));
+                jobs.insert(id, type, model.id(), requestJson, idempotencyKey, warnings);
+                enqueue.accept(id);
             });
         } catch (DuplicateKeyException e) {
             // the same key raced us: answer with the job it created
             return replay(idempotencyKey, requestJson).orElseThrow(() -> e);
         }
-        log.info("job {} queued: quantize {} to {}", id, valid.model.name(), valid.ftype.name());
         return new Submitted(jobs.findById(id).orElseThrow(), true);
     }
 
@@ -108,28 +167,6 @@ public class JobService {
     private static boolean sameRequest(String storedJson, String requestJson) {
         // jsonb normalises the text, so compare the decoded values
         return Objects.equals(MessageCodec.decode(storedJson, Map.class), MessageCodec.decode(requestJson, Map.class));
-    }
-
-    private record ValidQuantize(Model model, Ftype ftype) {
-    }
-
-    private ValidQuantize validate(QuantizeJobRequest request) {
-        if (request == null) {
-            throw ApiException.invalidField("body", "a JSON body with 'model' and 'ftype' is required", Map.of());
-        }
-        if (request.model() == null || request.model().isBlank()) {
-            throw ApiException.invalidField("model", "'model' is required: the name of a registered base model (GET /api/models)", Map.of());
-        }
-        if (request.ftype() == null || request.ftype().isBlank()) {
-            throw ApiException.invalidField("ftype", "'ftype' is required; allowed: " + String.join(", ", ftypes.names()),
-                    Map.of("allowed", ftypes.names()));
-        }
-        Ftype ftype = ftypes.find(request.ftype()).orElseThrow(() -> ApiException.invalidField("ftype",
-                "unknown or unsupported ftype '" + request.ftype() + "'; allowed: " + String.join(", ", ftypes.names()),
-                Map.of("allowed", ftypes.names())));
-        Model model = models.findByName(request.model()).orElseThrow(() -> ApiException.notFound("Model",
-                "no base model named '" + request.model() + "' (GET /api/models lists them)"));
-        return new ValidQuantize(model, ftype);
     }
 
     private static void checkIdempotencyKey(String key) {

@@ -1,5 +1,7 @@
 package io.quantarena.jobs.leaderboard;
 
+import io.quantarena.jobs.datasets.DatasetCatalog;
+import io.quantarena.jobs.imatrix.ImatrixRepository;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.SupportedFtypes;
 import org.springframework.stereotype.Controller;
@@ -16,11 +18,16 @@ public class LeaderboardController {
     private final Leaderboard leaderboard;
     private final JobRepository jobs;
     private final SupportedFtypes ftypes;
+    private final DatasetCatalog datasets;
+    private final ImatrixRepository imatrices;
 
-    public LeaderboardController(Leaderboard leaderboard, JobRepository jobs, SupportedFtypes ftypes) {
+    public LeaderboardController(Leaderboard leaderboard, JobRepository jobs, SupportedFtypes ftypes, DatasetCatalog datasets,
+                                 ImatrixRepository imatrices) {
         this.leaderboard = leaderboard;
         this.jobs = jobs;
         this.ftypes = ftypes;
+        this.datasets = datasets;
+        this.imatrices = imatrices;
     }
 
     @GetMapping("/api/leaderboard")
@@ -34,7 +41,9 @@ public class LeaderboardController {
     public String page(@RequestParam(required = false) String model, Model view) {
         view.addAttribute("boards", leaderboard.boards(model));
         view.addAttribute("jobs", jobs.find(null, null, 50));
-        view.addAttribute("ftypes", ftypes.names());
+        view.addAttribute("ftypes", ftypes.options());
+        view.addAttribute("datasets", datasets.list());
+        view.addAttribute("imatrices", imatrices.list(null));
         return "leaderboard";
     }
 }

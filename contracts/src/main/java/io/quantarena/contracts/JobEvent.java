@@ -11,14 +11,22 @@ import java.util.UUID;
  * @param stage    short machine-readable stage, e.g. {@code quantize} or an error code for FAILED
  * @param message  human-readable detail (the error message for FAILED)
  * @param quant    the result, only on SUCCEEDED of a quantize job
+ * @param chunks   running numbers of an evaluation (PROGRESS of an evaluate job), else null
+ * @param evaluation the result, only on SUCCEEDED of an evaluate job
  */
 public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
-                       String message, QuantOutcome quant) {
+                       String message, QuantOutcome quant, ChunkProgress chunks, EvaluationOutcome evaluation) {
     public JobEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");
+    }
+
+    /** An event without evaluation parts. */
+    public JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
+                    String message, QuantOutcome quant) {
+        this(eventId, jobId, type, at, fraction, stage, message, quant, null, null);
     }
 
     public static JobEvent started(UUID jobId, String stage) {
@@ -31,6 +39,17 @@ public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, 
 
     public static JobEvent succeeded(UUID jobId, QuantOutcome quant) {
         return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, quant);
+    }
+
+    /** PROGRESS of an evaluation: the chunks done and the running numbers. */
+    public static JobEvent progress(UUID jobId, double fraction, String stage, String message, ChunkProgress chunks) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.PROGRESS, Instant.now(), fraction, stage, message,
+                null, chunks, null);
+    }
+
+    public static JobEvent evaluated(UUID jobId, EvaluationOutcome evaluation) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null,
+                null, null, evaluation);
     }
 
     public static JobEvent failed(UUID jobId, String code, String message) {

@@ -1,6 +1,8 @@
 package io.quantarena.jobs.events;
 
 import io.quantarena.contracts.JobEvent;
+import io.quantarena.contracts.MessageCodec;
+import io.quantarena.jobs.evaluations.EvaluationRepository;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.JobStatus;
 import io.quantarena.jobs.leaderboard.QuantRepository;
@@ -20,10 +22,12 @@ public class JobEventApplier {
 
     private final JobRepository jobs;
     private final QuantRepository quants;
+    private final EvaluationRepository evaluations;
 
-    public JobEventApplier(JobRepository jobs, QuantRepository quants) {
+    public JobEventApplier(JobRepository jobs, QuantRepository quants, EvaluationRepository evaluations) {
         this.jobs = jobs;
         this.quants = quants;
+        this.evaluations = evaluations;
     }
 
     /** Returns true when the event changed the job. */
@@ -41,6 +45,10 @@ public class JobEventApplier {
             log.debug("event {} of job {} was applied before", event.eventId(), event.jobId());
             return false;
         }
+        String metrics = event.chunks() == null ? null : MessageCodec.encodeToString(event.chunks());
+        if (metrics != null) {
+            jobs.attachMetrics(event.eventId(), event.jobId(), metrics, applies);
+        }
         if (!applies) {
             log.info("job {} is {}: {} event recorded, not applied", event.jobId(), status.get(), event.type());
             return false;
@@ -54,11 +62,16 @@ public class JobEventApplier {
                 jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage());
             }
             case SUCCEEDED -> {
-                if (event.quant() == null) {
+                if (event.quant() == null && event.evaluation() == null) {
                     jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
                     return true;
                 }
-                quants.recordProduced(event.jobId(), event.quant());
+                if (event.quant() != null) {
+                    quants.recordProduced(event.jobId(), event.quant());
+                }
+                if (event.evaluation() != null) {
+                    evaluations.record(event.jobId(), event.evaluation());
+                }
                 jobs.finish(event.jobId(), JobStatus.SUCCEEDED, event.stage(), null);
             }
             case FAILED -> jobs.finish(event.jobId(), JobStatus.FAILED, event.stage(),

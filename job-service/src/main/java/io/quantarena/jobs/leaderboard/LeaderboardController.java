@@ -1,5 +1,6 @@
 package io.quantarena.jobs.leaderboard;
 
+import io.quantarena.jobs.evaluations.Datasets;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.SupportedFtypes;
 import org.springframework.stereotype.Controller;
@@ -16,11 +17,13 @@ public class LeaderboardController {
     private final Leaderboard leaderboard;
     private final JobRepository jobs;
     private final SupportedFtypes ftypes;
+    private final Datasets datasets;
 
-    public LeaderboardController(Leaderboard leaderboard, JobRepository jobs, SupportedFtypes ftypes) {
+    public LeaderboardController(Leaderboard leaderboard, JobRepository jobs, SupportedFtypes ftypes, Datasets datasets) {
         this.leaderboard = leaderboard;
         this.jobs = jobs;
         this.ftypes = ftypes;
+        this.datasets = datasets;
     }
 
     @GetMapping("/api/leaderboard")
@@ -35,6 +38,7 @@ public class LeaderboardController {
         view.addAttribute("boards", leaderboard.boards(model));
         view.addAttribute("jobs", jobs.find(null, null, 50));
         view.addAttribute("ftypes", ftypes.names());
+        view.addAttribute("datasets", datasets.names());
         return "leaderboard";
     }
 }

@@ -9,17 +9,17 @@ import java.util.Map;
  * @param extraProperties added to every service (e.g. test overrides)
  */
 public record ClusterSettings(int gatewayPort, int jobServicePort, int quantWorkerPort, int evalWorkerPort,
-                              int inferenceWorkerPort, Path modelsDir, Path storeDir,
+                              int inferenceWorkerPort, Path modelsDir, Path storeDir, Path datasetsDir,
                               Map<String, Object> extraProperties) {
 
     /** The fixed ports of {@code ./quantarena up}. */
-    public static ClusterSettings localDefaults(Path modelsDir, Path storeDir) {
-        return new ClusterSettings(8080, 8081, 8082, 8083, 8084, modelsDir, storeDir, Map.of());
+    public static ClusterSettings localDefaults(Path modelsDir, Path storeDir, Path datasetsDir) {
+        return new ClusterSettings(8080, 8081, 8082, 8083, 8084, modelsDir, storeDir, datasetsDir, Map.of());
     }
 
-    /** Free ports everywhere, for tests. */
+    /** Free ports everywhere, for tests; datasets in {@code data/} beside the models directory (the shared layout). */
     public static ClusterSettings randomPorts(Path modelsDir, Path storeDir, Map<String, Object> extraProperties) {
-        return new ClusterSettings(0, 0, 0, 0, 0, modelsDir, storeDir, extraProperties);
+        return new ClusterSettings(0, 0, 0, 0, 0, modelsDir, storeDir, modelsDir.resolveSibling("data"), extraProperties);
     }
 
     int port(ServiceKind kind) {

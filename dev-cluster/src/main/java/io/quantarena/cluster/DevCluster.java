@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./quantarena up}: embedded PostgreSQL, an in-JVM Kafka broker and every service, on fixed
  * ports, with state under {@code var/}. Options (also as system properties {@code quantarena.<name>}):
- * {@code --models-dir=}, {@code --store-dir=}, {@code --data-dir=}, {@code --postgres-port=},
- * {@code --kafka-port=}.
+ * {@code --models-dir=}, {@code --store-dir=}, {@code --data-dir=}, {@code --datasets-dir=},
+ * {@code --postgres-port=}, {@code --kafka-port=}.
  */
 public final class DevCluster {
 
@@ -27,6 +27,7 @@ public final class DevCluster {
         Path dataDir = Path.of(options.getOrDefault("data-dir", "var")).toAbsolutePath().normalize();
         Path modelsDir = Path.of(options.getOrDefault("models-dir", "../shared/models")).toAbsolutePath().normalize();
         Path storeDir = Path.of(options.getOrDefault("store-dir", dataDir.resolve("store").toString())).toAbsolutePath().normalize();
+        Path datasetsDir = Path.of(options.getOrDefault("datasets-dir", "../shared/data")).toAbsolutePath().normalize();
         int postgresPort = Integer.parseInt(options.getOrDefault("postgres-port", "15432"));
         int kafkaPort = Integer.parseInt(options.getOrDefault("kafka-port", "19092"));
 
@@ -41,7 +42,7 @@ public final class DevCluster {
         database.put("spring.datasource.password", postgres.password());
         LocalCluster cluster;
         try {
-            cluster = LocalCluster.start(ClusterSettings.localDefaults(modelsDir, storeDir), database,
+            cluster = LocalCluster.start(ClusterSettings.localDefaults(modelsDir, storeDir, datasetsDir), database,
                     kafka.bootstrapServers(), Map.of());
         } catch (RuntimeException e) {
             System.err.println("quantarena: the local cluster did not start: " + e.getMessage());
@@ -65,17 +66,18 @@ public final class DevCluster {
 
                 QuantArena local cluster ready in %.1f s
                   leaderboard      %s/
-                  jobs API         %s/api/jobs   (POST %s/api/jobs/quantize)
-                  models API       %s/api/models
+                  jobs API         %s/api/jobs   (POST %s/api/jobs/quantize, /api/jobs/evaluate)
+                  models API       %s/api/models   (POST %s/api/models/{base}/quants: community quants)
                   gateway health   %s/actuator/health
                 %s
                   PostgreSQL       %s (user %s)
                   Kafka            %s
                   models dir       %s
+                  datasets dir     %s
                   model store      %s
                 Press Ctrl-C to stop.
-                %n""", ms / 1000.0, gateway, gateway, gateway, gateway, gateway, serviceLines(cluster),
-                postgres.jdbcUrl(), postgres.user(), kafka.bootstrapServers(), modelsDir, storeDir);
+                %n""", ms / 1000.0, gateway, gateway, gateway, gateway, gateway, gateway, gateway, serviceLines(cluster),
+                postgres.jdbcUrl(), postgres.user(), kafka.bootstrapServers(), modelsDir, datasetsDir, storeDir);
         stopped.await();
     }
 
@@ -91,7 +93,7 @@ public final class DevCluster {
 
     static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
-        for (String name : List.of("models-dir", "store-dir", "data-dir", "postgres-port", "kafka-port")) {
+        for (String name : List.of("models-dir", "store-dir", "data-dir", "datasets-dir", "postgres-port", "kafka-port")) {
             String v = System.getProperty("quantarena." + name);
             if (v != null) {
                 options.put(name, v);
@@ -102,9 +104,9 @@ public final class DevCluster {
                 throw new IllegalArgumentException("unknown argument '" + arg + "' (expected --name=value, e.g. --models-dir=/models)");
             }
             String name = arg.substring(2, arg.indexOf('='));
-            if (!List.of("models-dir", "store-dir", "data-dir", "postgres-port", "kafka-port").contains(name)) {
+            if (!List.of("models-dir", "store-dir", "data-dir", "datasets-dir", "postgres-port", "kafka-port").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name
-                        + " (known: --models-dir, --store-dir, --data-dir, --postgres-port, --kafka-port)");
+                        + " (known: --models-dir, --store-dir, --data-dir, --datasets-dir, --postgres-port, --kafka-port)");
             }
             options.put(name, arg.substring(arg.indexOf('=') + 1));
         }

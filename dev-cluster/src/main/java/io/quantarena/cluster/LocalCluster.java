@@ -85,6 +85,7 @@ public final class LocalCluster implements AutoCloseable {
         props.put("spring.lifecycle.timeout-per-shutdown-phase", "5s");
         props.put("quantarena.models-dir", settings.modelsDir().toString());
         props.put("quantarena.store-dir", settings.storeDir().toString());
+        props.put("quantarena.datasets-dir", settings.datasetsDir().toString());
         if (kind == ServiceKind.JOB_SERVICE) {
             props.putAll(database);
         }

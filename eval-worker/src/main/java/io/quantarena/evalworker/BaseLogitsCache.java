@@ -52,6 +52,7 @@ public class BaseLogitsCache {
     public record Obtained(String relativePath, Path file, long bytes, String sha256, boolean computed) {
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
     public BaseLogitsCache(WorkerFiles files) {
         this(files.storeDir());
     }

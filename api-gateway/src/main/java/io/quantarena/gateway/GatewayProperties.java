@@ -18,8 +18,4 @@ public record GatewayProperties(String jobServiceUrl, long maxRequestBytes, long
             maxUploadBytes = 64L * 1024 * 1024 * 1024;
         }
     }
-
-    public GatewayProperties(String jobServiceUrl, long maxRequestBytes) {
-        this(jobServiceUrl, maxRequestBytes, 0);
-    }
 }

@@ -77,11 +77,14 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private static void reject(HttpServletResponse response, String size, long limit) throws IOException {
         response.setStatus(413); // Content Too Large (RFC 9110)
+        response.setHeader("Connection", "close");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         String json = "{\"type\":\"about:blank\",\"title\":\"Request body too large\",\"status\":413,"
                 + "\"detail\":\"the request body has " + size + "; the limit is " + limit + " bytes\","
                 + "\"limitBytes\":" + limit + "}";
         response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+        // out now: a client waiting for "100 Continue" must see the refusal before the body is (not) sent
+        response.flushBuffer();
     }
 
     private static byte[] readAtMost(InputStream in, long max) throws IOException {

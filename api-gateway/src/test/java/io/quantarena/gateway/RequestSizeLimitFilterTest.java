@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestSizeLimitFilterTest {
 
-    private final RequestSizeLimitFilter filter = new RequestSizeLimitFilter(new GatewayProperties("http://x", 10));
+    private final RequestSizeLimitFilter filter = new RequestSizeLimitFilter(new GatewayProperties("http://x", 10, 0));
 
     @Test
     void aDeclaredLengthOverTheLimitIsRefusedWithProblemJson() throws Exception {

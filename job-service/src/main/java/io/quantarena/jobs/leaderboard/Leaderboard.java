@@ -55,6 +55,12 @@ public class Leaderboard {
             return List.copyOf(byId.values());
         }
 
+        /** The reference rows, then the quant rows (the page's two table bodies). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public List<List<QuantRow>> parts() {
+            return List.of(reference, quants);
+        }
+
         @com.fasterxml.jackson.annotation.JsonIgnore
         public List<QuantRow> rows() {
             List<QuantRow> all = new ArrayList<>(reference);

@@ -27,9 +27,4 @@ public class LeaderboardFormat {
         }
         return pm(fraction * 100, err == null ? null : err * 100, 3) + " %";
     }
-
-    /** The raw value for sorting ({@code data-value}); empty for null. */
-    public String raw(Double v) {
-        return v == null || v.isNaN() ? "" : Double.toString(v);
-    }
 }

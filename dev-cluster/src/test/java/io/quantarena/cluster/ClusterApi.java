@@ -71,6 +71,18 @@ final class ClusterApi {
         }
     }
 
+    /** On a new connection: a refused upload may leave its connection closed, which a pooled one would not notice. */
+    HttpResponse<String> sendOnNewConnection(HttpRequest.Builder request) {
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            return client.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode awaitStatus(UUID id, String status, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = null;

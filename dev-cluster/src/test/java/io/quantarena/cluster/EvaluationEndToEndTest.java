@@ -202,8 +202,7 @@ class EvaluationEndToEndTest {
         assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
         assertThat(ClusterApi.JSON.readTree(tooLarge.body()).get("detail").asString()).contains("limit is " + TestCluster.UPLOAD_LIMIT_BYTES);
         // job-service keeps its own limit for callers that bypass the gateway
-        HttpResponse<String> direct = new ClusterApi(shared.cluster.url(ServiceKind.JOB_SERVICE), shared.db)
-                .send(uploadRequest(shared.cluster.url(ServiceKind.JOB_SERVICE), "tiny-llama4",
+        HttpResponse<String> direct = api.sendOnNewConnection(uploadRequest(shared.cluster.url(ServiceKind.JOB_SERVICE), "tiny-llama4",
                         assets.resolve("models/tiny-llama4-bf16.gguf"), "bob", "copy", Map.of()).expectContinue(false));
         assertThat(direct.statusCode()).as(direct.body()).isEqualTo(413);
         assertThat(direct.body()).contains("limit");
@@ -265,7 +264,7 @@ class EvaluationEndToEndTest {
     }
 
     private static HttpResponse<String> upload(String model, Path file, String author, String recipe, Map<String, String> more) {
-        return api.send(uploadRequest(shared.gateway(), model, file, author, recipe, more));
+        return api.sendOnNewConnection(uploadRequest(shared.gateway(), model, file, author, recipe, more));
     }
 
     /** A streamed multipart/form-data upload; Expect: 100-continue, so a refused body is never sent. */

@@ -21,22 +21,36 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Answers 413 problem+json for request bodies over {@code quantarena.gateway.max-request-bytes}, by the
- * declared Content-Length or, for chunked bodies, by reading at most one byte past the limit.
+ * declared Content-Length or, for chunked bodies, by reading at most one byte past the limit. Community
+ * quant uploads ({@code POST /api/models/{base}/quants}) have their own, larger limit and are never
+ * buffered here: a chunked upload is passed on as a stream that fails once it exceeds the limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
+    private static final java.util.regex.Pattern UPLOAD_PATH = java.util.regex.Pattern.compile("/api/models/[^/]+/quants/?");
+
     private final long limit;
+    private final long uploadLimit;
 
     public RequestSizeLimitFilter(GatewayProperties properties) {
         this.limit = properties.maxRequestBytes();
+        this.uploadLimit = properties.maxUploadBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
+        if (isUpload(request)) {
+            if (declared > uploadLimit) {
+                reject(response, declared + " bytes", uploadLimit);
+                return;
+            }
+            chain.doFilter(declared < 0 ? new LimitedBodyRequest(request, uploadLimit) : request, response);
+            return;
+        }
         if (declared > limit) {
             reject(response, declared + " bytes");
             return;
@@ -53,13 +67,24 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    static boolean isUpload(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && UPLOAD_PATH.matcher(request.getRequestURI()).matches();
+    }
+
     private void reject(HttpServletResponse response, String size) throws IOException {
+        reject(response, size, limit);
+    }
+
+    private static void reject(HttpServletResponse response, String size, long limit) throws IOException {
         response.setStatus(413); // Content Too Large (RFC 9110)
+        response.setHeader("Connection", "close");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         String json = "{\"type\":\"about:blank\",\"title\":\"Request body too large\",\"status\":413,"
                 + "\"detail\":\"the request body has " + size + "; the limit is " + limit + " bytes\","
                 + "\"limitBytes\":" + limit + "}";
         response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+        // out now: a client waiting for "100 Continue" must see the refusal before the body is (not) sent
+        response.flushBuffer();
     }
 
     private static byte[] readAtMost(InputStream in, long max) throws IOException {
@@ -71,6 +96,67 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
             total += n;
         }
         return out.toByteArray();
+    }
+
+    /** The request with a body stream that fails once more than {@code max} bytes were read (nothing is buffered). */
+    private static final class LimitedBodyRequest extends HttpServletRequestWrapper {
+        private final long max;
+        private ServletInputStream limited;
+
+        LimitedBodyRequest(HttpServletRequest request, long max) {
+            super(request);
+            this.max = max;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (limited == null) {
+                limited = limit(super.getInputStream());
+            }
+            return limited;
+        }
+
+        private ServletInputStream limit(ServletInputStream in) {
+            return new ServletInputStream() {
+                private long read;
+
+                @Override
+                public boolean isFinished() {
+                    return in.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return in.isReady();
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    in.setReadListener(listener);
+                }
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    count(b < 0 ? 0 : 1);
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    count(Math.max(n, 0));
+                    return n;
+                }
+
+                private void count(int n) throws IOException {
+                    read += n;
+                    if (read > max) {
+                        throw new IOException("the upload has more than " + max + " bytes, the limit");
+                    }
+                }
+            };
+        }
     }
 
     /** The request with its (already read) body served from memory. */

@@ -51,6 +51,38 @@ class MessageCodecTest {
     }
 
     @Test
+    void evaluationRequestsProgressAndResultsSurviveTheRoundTrip() {
+        UUID job = UUID.randomUUID();
+        EvaluateRequested request = new EvaluateRequested(job, "tiny-llama", "tiny-llama-bf16.gguf", "cd".repeat(32),
+                "quants/tiny-llama/x.gguf", "wiki.test.raw", 512, null, true, 2);
+        JobEvent progress = JobEvent.progress(job, 0.5, "kl-divergence", "chunk 1/2", new ChunkProgress(1, 2, 84.79, 0.0123));
+        KldStatistics kld = new KldStatistics(77.1, 9.6, 0.9998, -0.0013, 0.0027, 0.0034, 0.0015, 0.63, 0.49, 0.05,
+                0.01, 0.007, 0.0002, 0.00007, 0.00005, 0.00001, 0.000002, 0.000001, -0.00012, 0.00017, 0.08, 0.02,
+                0.0, -0.03, -0.09, 0.00385, 0.00069, 0.9902, 0.00437);
+        JobEvent done = JobEvent.evaluated(job, new EvaluationOutcome("wiki.test.raw", "ef".repeat(32), 512, 2, 510, 2,
+                77.07, 9.63, kld, new StoredFile("base-logits/tiny-llama/k.kld", 4_186_116, "01".repeat(32)),
+                "quantarena 0.1.0", 3.5, 292.6));
+
+        assertThat(MessageCodec.decode(MessageCodec.encode(request), EvaluateRequested.class)).isEqualTo(request);
+        assertThat(MessageCodec.decode(MessageCodec.encode(progress), JobEvent.class)).isEqualTo(progress);
+        assertThat(MessageCodec.decode(MessageCodec.encode(done), JobEvent.class)).isEqualTo(done);
+    }
+
+    @Test
+    void eventsOfProducersWithoutEvaluationFieldsStillDecode() {
+        UUID job = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        String json = "{\"eventId\":\"" + id + "\",\"jobId\":\"" + job + "\",\"type\":\"FAILED\","
+                + "\"at\":\"2025-01-01T00:00:00Z\",\"stage\":\"X\",\"message\":\"boom\"}";
+
+        JobEvent event = MessageCodec.decode(json, JobEvent.class);
+
+        assertThat(event.message()).isEqualTo("boom");
+        assertThat(event.chunks()).isNull();
+        assertThat(event.evaluation()).isNull();
+    }
+
+    @Test
     void undecodableMessagesNameTheTypeAndContent() {
         assertThatThrownBy(() -> MessageCodec.decode("{\"jobId\":", JobEvent.class))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Where the local cluster's parts listen and keep their files. Port 0 picks a free port.
  *
- * @param datasetsDir     calibration texts for imatrix jobs
+ * @param datasetsDir     calibration texts (imatrix jobs) and evaluation texts (evaluate jobs)
  * @param extraProperties added to every service (e.g. test overrides)
  */
 public record ClusterSettings(int gatewayPort, int jobServicePort, int quantWorkerPort, int evalWorkerPort,
@@ -21,6 +21,11 @@ public record ClusterSettings(int gatewayPort, int jobServicePort, int quantWork
     /** Free ports everywhere, for tests. */
     public static ClusterSettings randomPorts(Path modelsDir, Path storeDir, Path datasetsDir, Map<String, Object> extraProperties) {
         return new ClusterSettings(0, 0, 0, 0, 0, modelsDir, storeDir, datasetsDir, extraProperties);
+    }
+
+    /** Free ports everywhere, for tests; datasets in {@code data/} beside the models directory (the shared layout). */
+    public static ClusterSettings randomPorts(Path modelsDir, Path storeDir, Map<String, Object> extraProperties) {
+        return new ClusterSettings(0, 0, 0, 0, 0, modelsDir, storeDir, modelsDir.resolveSibling("data"), extraProperties);
     }
 
     int port(ServiceKind kind) {

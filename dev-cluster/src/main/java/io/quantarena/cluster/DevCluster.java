@@ -66,8 +66,8 @@ public final class DevCluster {
 
                 QuantArena local cluster ready in %.1f s
                   leaderboard      %s/
-                  jobs API         %s/api/jobs   (POST %s/api/jobs/quantize, POST /api/jobs/imatrix)
-                  models API       %s/api/models
+                  jobs API         %s/api/jobs   (POST %s/api/jobs/quantize, /api/jobs/imatrix, /api/jobs/evaluate)
+                  models API       %s/api/models   (POST %s/api/models/{base}/quants: community quants)
                   gateway health   %s/actuator/health
                 %s
                   PostgreSQL       %s (user %s)
@@ -76,7 +76,7 @@ public final class DevCluster {
                   datasets dir     %s
                   model store      %s
                 Press Ctrl-C to stop.
-                %n""", ms / 1000.0, gateway, gateway, gateway, gateway, gateway, serviceLines(cluster),
+                %n""", ms / 1000.0, gateway, gateway, gateway, gateway, gateway, gateway, serviceLines(cluster),
                 postgres.jdbcUrl(), postgres.user(), kafka.bootstrapServers(), modelsDir, datasetsDir, storeDir);
         stopped.await();
     }

@@ -20,11 +20,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,7 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole platform in one JVM (the launcher behind {@code ./quantarena up}) on real HTTP, real Kafka
- * and real PostgreSQL, driven only through the gateway, with core really quantizing tiny-llama.
+ * and real PostgreSQL, driven only through the gateway, with core really quantizing tiny-llama. The
+ * cluster is {@link TestCluster}'s, shared with the other end-to-end tests.
  */
 class ClusterEndToEndTest {
 
@@ -64,33 +63,20 @@ class ClusterEndToEndTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
-    @TempDir
-    static Path store;
+    private static Path store;
     private static PostgresEndpoint db;
     private static LocalCluster cluster;
     private static String gateway;
 
     @BeforeAll
     static void startCluster() {
-        db = TestInfrastructure.freshDatabase("cluster");
-        Map<String, Object> database = new LinkedHashMap<>();
-        database.put("spring.datasource.url", db.jdbcUrl());
-        database.put("spring.datasource.username", db.user());
-        database.put("spring.datasource.password", db.password());
-        cluster = LocalCluster.start(ClusterSettings.randomPorts(sharedModels(), store, sharedModels().resolveSibling("data"),
-                        Map.of("quantarena.threads", 2)),
-                database, TestInfrastructure.kafkaBootstrapServers(),
-                Map.of(ServiceKind.QUANT_WORKER, List.of(FaultInjection.class)));
-        gateway = cluster.url(ServiceKind.API_GATEWAY);
+        TestCluster shared = TestCluster.get();
+        db = shared.db;
+        store = shared.store;
+        cluster = shared.cluster;
+        gateway = shared.gateway();
         waitFor(() -> get("/api/models").findValuesAsString("name").contains("tiny-llama"), Duration.ofSeconds(60),
                 "tiny-llama registered");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @AfterEach
@@ -99,7 +85,7 @@ class ClusterEndToEndTest {
     }
 
     static Path sharedModels() {
-        return Path.of(System.getProperty("quantarena.shared", "../../shared")).resolve("models").toAbsolutePath().normalize();
+        return TestCluster.sharedModels();
     }
 
     @Test
@@ -383,7 +369,7 @@ class ClusterEndToEndTest {
     }
 
     @Test
-    void theEvalWorkerAnswersWhatItCannotDoYetWithAFailure() throws Exception {
+    void theEvalWorkerAnswersARequestItCannotReadWithAFailure() throws Exception {
         UUID id = UUID.randomUUID();
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (id, type, status, request) VALUES (?, 'EVALUATE', 'QUEUED', '{}')");
@@ -397,8 +383,8 @@ class ClusterEndToEndTest {
 
         JsonNode failed = awaitStatus(id, "FAILED");
 
-        assertThat(failed.get("stage").asString()).isEqualTo("NOT_IMPLEMENTED");
-        assertThat(failed.get("error").asString()).contains("eval-worker");
+        assertThat(failed.get("stage").asString()).isEqualTo("INVALID_REQUEST");
+        assertThat(failed.get("error").asString()).contains("eval-worker").contains("EvaluateRequested");
     }
 
     // --- helpers ---------------------------------------------------------------------------------

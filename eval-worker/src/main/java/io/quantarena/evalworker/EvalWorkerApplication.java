@@ -2,14 +2,16 @@ package io.quantarena.evalworker;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import java.util.Map;
 
 /**
- * Consumes evaluate.requests. The evaluation (perplexity, KL-divergence) itself arrives in a later issue; until then every request is
- * answered with a FAILED event that says so, instead of being left queued forever.
+ * Consumes evaluate.requests, runs core's perplexity and KL-divergence, publishes job.events
+ * (progress per chunk with the running perplexity, then the result with its provenance).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class EvalWorkerApplication {
 
     public static final String CONFIG_NAME = "eval-worker";

@@ -25,7 +25,14 @@ public final class PerplexityRunner {
     private final boolean addBos;
     private final int bosId;
     private final PrintStream log;
+    /** Called after every chunk of a KL-divergence run with all statistics so far. */
+    @FunctionalInterface
+    public interface KldChunkListener {
+        void chunkDone(int chunk, int nChunk, KldSummary running);
+    }
+
     private ChunkListener listener = (c, n, v) -> { };
+    private KldChunkListener kldListener = (c, n, s) -> { };
 
     /**
      * @param session evaluates the chunks; its context must hold n_ctx tokens
@@ -47,6 +54,11 @@ public final class PerplexityRunner {
 
     public PerplexityRunner onChunk(ChunkListener l) {
         this.listener = l;
+        return this;
+    }
+
+    public PerplexityRunner onKldChunk(KldChunkListener l) {
+        this.kldListener = l;
         return this;
     }
 
@@ -129,7 +141,9 @@ public final class PerplexityRunner {
             }
             log.println(stats.chunkLine(c + 1));
             log.flush();
-            listener.chunkDone(c, nChunk, stats.summary().kldMean());
+            KldSummary running = stats.summary();
+            listener.chunkDone(c, nChunk, running.kldMean());
+            kldListener.chunkDone(c, nChunk, running);
         }
         KldSummary s = stats.summary();
         if (stats.count() >= 100) {

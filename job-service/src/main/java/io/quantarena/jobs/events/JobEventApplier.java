@@ -1,6 +1,8 @@
 package io.quantarena.jobs.events;
 
 import io.quantarena.contracts.JobEvent;
+import io.quantarena.contracts.MessageCodec;
+import io.quantarena.jobs.evaluations.EvaluationRepository;
 import io.quantarena.jobs.imatrix.ImatrixRepository;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.JobStatus;
@@ -23,11 +25,14 @@ public class JobEventApplier {
     private final JobRepository jobs;
     private final QuantRepository quants;
     private final ImatrixRepository imatrices;
+    private final EvaluationRepository evaluations;
 
-    public JobEventApplier(JobRepository jobs, QuantRepository quants, ImatrixRepository imatrices) {
+    public JobEventApplier(JobRepository jobs, QuantRepository quants, ImatrixRepository imatrices,
+                           EvaluationRepository evaluations) {
         this.jobs = jobs;
         this.quants = quants;
         this.imatrices = imatrices;
+        this.evaluations = evaluations;
     }
 
     /** Returns true when the event changed the job. */
@@ -45,6 +50,10 @@ public class JobEventApplier {
             log.debug("event {} of job {} was applied before", event.eventId(), event.jobId());
             return false;
         }
+        String metrics = event.chunks() == null ? null : MessageCodec.encodeToString(event.chunks());
+        if (metrics != null) {
+            jobs.attachMetrics(event.eventId(), event.jobId(), metrics, applies);
+        }
         if (!applies) {
             log.info("job {} is {}: {} event recorded, not applied", event.jobId(), status.get(), event.type());
             return false;
@@ -58,13 +67,18 @@ public class JobEventApplier {
                 jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage(), event.detail());
             }
             case SUCCEEDED -> {
-                if (event.quant() != null) {
-                    quants.recordProduced(event.jobId(), event.quant());
-                } else if (event.imatrix() != null) {
-                    imatrices.recordProduced(event.jobId(), event.imatrix());
-                } else {
+                if (event.quant() == null && event.imatrix() == null && event.evaluation() == null) {
                     jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
                     return true;
+                }
+                if (event.quant() != null) {
+                    quants.recordProduced(event.jobId(), event.quant());
+                }
+                if (event.imatrix() != null) {
+                    imatrices.recordProduced(event.jobId(), event.imatrix());
+                }
+                if (event.evaluation() != null) {
+                    evaluations.record(event.jobId(), event.evaluation());
                 }
                 jobs.finish(event.jobId(), JobStatus.SUCCEEDED, event.stage(), null);
             }

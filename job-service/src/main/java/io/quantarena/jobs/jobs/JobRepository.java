@@ -112,7 +112,8 @@ public class JobRepository {
         return jdbc.sql("SELECT * FROM job_events WHERE job_id = ? ORDER BY seq").param(jobId)
                 .query((rs, i) -> new JobEventView(rs.getObject("event_id", UUID.class), rs.getString("type"),
                         instant(rs, "at"), (Double) rs.getObject("fraction"), rs.getString("stage"),
-                        rs.getString("message"), json(rs.getString("detail"), ProgressDetail.class), rs.getBoolean("applied")))
+                        rs.getString("message"), json(rs.getString("detail"), ProgressDetail.class), rs.getBoolean("applied"),
+                        metrics(rs.getString("metrics"))))
                 .list();
     }
 
@@ -130,6 +131,28 @@ public class JobRepository {
     @SuppressWarnings("unchecked")
     private static <T> T json(String text, Class<?> type) {
         return text == null ? null : (T) MessageCodec.decode(text, type);
+    }
+
+    /**
+     * Keeps an event's running numbers (chunks done, running perplexity) with the event and, when the
+     * event applies, as the job's latest.
+     */
+    public void attachMetrics(UUID eventId, UUID jobId, String metricsJson, boolean onJobToo) {
+        jdbc.sql("UPDATE job_events SET metrics = ?::jsonb WHERE event_id = ?").params(metricsJson, eventId).update();
+        if (onJobToo) {
+            jdbc.sql("UPDATE jobs SET metrics = ?::jsonb WHERE id = ?").params(metricsJson, jobId).update();
+        }
+    }
+
+    /** The job's latest running numbers, empty when it reported none. */
+    public java.util.Map<String, Object> metrics(UUID jobId) {
+        return metrics(jdbc.sql("SELECT metrics::text FROM jobs WHERE id = ?").param(jobId).query(String.class)
+                .optional().orElse(null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> metrics(String json) {
+        return json == null ? java.util.Map.of() : io.quantarena.contracts.MessageCodec.decode(json, java.util.Map.class);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -153,6 +153,23 @@ public class JobService {
         return jobs.findById(id).orElseThrow();
     }
 
+    /**
+     * Creates a job of {@code type} on {@code model} and the message that asks a worker for it, in one
+     * transaction; the same Idempotency-Key with the same request answers the job created before.
+     *
+     * @param request the request as stored on the job (compared on replay)
+     * @param message the message for {@code topic}, given the new job's id
+     */
+    public Submitted submit(JobType type, Model model, Map<String, Object> request, String idempotencyKey, String topic,
+                            java.util.function.Function<UUID, Object> message) {
+        checkIdempotencyKey(idempotencyKey);
+        String requestJson = MessageCodec.encodeToString(request);
+        return submit(type, model, requestJson, idempotencyKey, List.of(), id -> {
+            outbox.add(topic, id.toString(), MessageCodec.encodeToString(message.apply(id)));
+            log.info("job {} queued: {} {} {}", id, type, model.name(), requestJson);
+        });
+    }
+
     private Optional<Submitted> replay(String key, String requestJson) {
         return jobs.findByIdempotencyKey(key).map(existing -> {
             if (!sameRequest(existing.requestJson(), requestJson)) {

@@ -30,6 +30,10 @@ public class ModelRepository {
         return jdbc.sql("SELECT * FROM models WHERE name = ?").param(name).query(ROW).optional();
     }
 
+    public Optional<Model> findById(long id) {
+        return jdbc.sql("SELECT * FROM models WHERE id = ?").param(id).query(ROW).optional();
+    }
+
     public Optional<Model> findByFileName(String fileName) {
         return jdbc.sql("SELECT * FROM models WHERE file_name = ?").param(fileName).query(ROW).optional();
     }

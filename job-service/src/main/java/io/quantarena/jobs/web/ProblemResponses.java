@@ -33,6 +33,17 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            org.springframework.web.multipart.MaxUploadSizeExceededException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, "the upload is larger than the limit of "
+                + e.getMaxUploadSize() + " bytes");
+        problem.setTitle("Upload too large");
+        problem.setProperty("limitBytes", e.getMaxUploadSize());
+        return handleExceptionInternal(e, problem, headers, status, request);
+    }
+
+    @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {

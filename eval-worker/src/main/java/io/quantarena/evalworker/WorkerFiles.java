@@ -27,9 +27,9 @@ public class WorkerFiles {
     private final Map<Path, HashedFile> hashes = new ConcurrentHashMap<>();
 
     public WorkerFiles(EvalWorkerProperties properties) {
-        this.modelsDir = properties.modelsDir().toAbsolutePath().normalize();
-        this.storeDir = properties.storeDir().toAbsolutePath().normalize();
-        this.datasetsDir = properties.datasetsDir().toAbsolutePath().normalize();
+        this.modelsDir = properties.modelsPath().toAbsolutePath().normalize();
+        this.storeDir = properties.storePath().toAbsolutePath().normalize();
+        this.datasetsDir = properties.datasetsPath().toAbsolutePath().normalize();
     }
 
     public Path storeDir() {

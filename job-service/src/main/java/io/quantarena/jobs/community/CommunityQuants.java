@@ -61,7 +61,7 @@ public class CommunityQuants {
         this.quants = quants;
         this.evaluations = evaluations;
         this.modelsDir = jobProperties.modelsDir().toAbsolutePath().normalize();
-        this.storeDir = store.storeDir().toAbsolutePath().normalize();
+        this.storeDir = store.storePath().toAbsolutePath().normalize();
         this.maxBytes = uploads.maxSize().toBytes();
     }
 

@@ -21,7 +21,7 @@ public class Datasets {
     private final Path dir;
 
     public Datasets(StoreProperties properties) {
-        this.dir = properties.datasetsDir().toAbsolutePath().normalize();
+        this.dir = properties.datasetsPath().toAbsolutePath().normalize();
     }
 
     public List<String> names() {

@@ -78,13 +78,157 @@ final class IQ3_KRowKernel extends IqkRowKernel {
             IntVector qh0 = IntVector.fromMemorySegment(I128, w, q + 78, LE);
             IntVector qh1 = IntVector.fromMemorySegment(I128, w, q + 94, LE);
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-            for (int c = 0; c < 2; c++) {
+            // both 32-byte chunks and their four 2-bit planes written out: constant shifts and offsets (in-cache dot ~+15% over the loop)
+            {
+                final int c = 0;
                 // one byte per sub-block 8c..8c+7: bits 0-3 scale magnitude, bit 4 its sign, bit 5 the shift
                 long fields = Long.expand(sl >>> (32 * c), 0x0F0F_0F0F_0F0F_0F0FL) | Long.expand(signs >>> (8 * c), 0x1010_1010_1010_1010L)
                         | Long.expand(extra >>> (8 * c), 0x2020_2020_2020_2020L);
                 ShortVector v0 = ShortVector.fromMemorySegment(S128, w, q + 14 + 32 * c, LE);
                 ShortVector v1 = ShortVector.fromMemorySegment(S128, w, q + 30 + 32 * c, LE);
-                for (int s = 0; s < 4; s++) {
+                {
+                    final int s = 0;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+                {
+                    final int s = 1;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+                {
+                    final int s = 2;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+                {
+                    final int s = 3;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+            }
+            {
+                final int c = 1;
+                // one byte per sub-block 8c..8c+7: bits 0-3 scale magnitude, bit 4 its sign, bit 5 the shift
+                long fields = Long.expand(sl >>> (32 * c), 0x0F0F_0F0F_0F0F_0F0FL) | Long.expand(signs >>> (8 * c), 0x1010_1010_1010_1010L)
+                        | Long.expand(extra >>> (8 * c), 0x2020_2020_2020_2020L);
+                ShortVector v0 = ShortVector.fromMemorySegment(S128, w, q + 14 + 32 * c, LE);
+                ShortVector v1 = ShortVector.fromMemorySegment(S128, w, q + 30 + 32 * c, LE);
+                {
+                    final int s = 0;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+                {
+                    final int s = 1;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+                {
+                    final int s = 2;
+                    int b = 4 * c + s;
+                    int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
+                    ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh0.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f0 & 0x20) >>> 1));
+                    ByteVector l1 = v1.lanewise(LSHR, 2 * s).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh1.lanewise(ROL, (2 - b) & 31).reinterpretAsBytes(), (byte) 4)
+                            .selectFrom(ByteVector.fromArray(B128, IQ3, (f1 & 0x20) >>> 1));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SCALES[f1]), a1);
+                }
+                {
+                    final int s = 3;
                     int b = 4 * c + s;
                     int f0 = (int) (fields >>> (16 * s)) & 0x3F, f1 = (int) (fields >>> (16 * s + 8)) & 0x3F;
                     ByteVector l0 = v0.lanewise(LSHR, 2 * s).reinterpretAsBytes()

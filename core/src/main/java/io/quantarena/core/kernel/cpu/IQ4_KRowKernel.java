@@ -58,12 +58,141 @@ final class IQ4_KRowKernel extends IqkRowKernel {
             int sh = w.get(LE_INT, q + 4);
             long sl = w.get(LE_LONG, q + 8);
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-            for (int half = 0; half < 2; half++) {
+            // both halves and their 32-blocks written out: constant shifts and offsets (in-cache dot ~+15% over the loop)
+            {
+                final int half = 0;
                 // one byte per sub-block (8 per half): bits 0-5 the six-bit scale field, bit 6 the shift
                 long fields = Long.expand(sl >>> (32 * half), 0x0F0F_0F0F_0F0F_0F0FL)
                         | Long.expand(sh >>> (16 * half), 0x3030_3030_3030_3030L)
                         | Long.expand(extra >>> (8 * half), 0x4040_4040_4040_4040L);
-                for (int k = 0; k < 4; k++) {
+                {
+                    final int k = 0;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+                {
+                    final int k = 1;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+                {
+                    final int k = 2;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+                {
+                    final int k = 3;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+            }
+            {
+                final int half = 1;
+                // one byte per sub-block (8 per half): bits 0-5 the six-bit scale field, bit 6 the shift
+                long fields = Long.expand(sl >>> (32 * half), 0x0F0F_0F0F_0F0F_0F0FL)
+                        | Long.expand(sh >>> (16 * half), 0x3030_3030_3030_3030L)
+                        | Long.expand(extra >>> (8 * half), 0x4040_4040_4040_4040L);
+                {
+                    final int k = 0;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+                {
+                    final int k = 1;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+                {
+                    final int k = 2;
+                    int b = 4 * half + k;
+                    int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);
+                    ByteVector lo = v.selectFrom(ByteVector.fromArray(B128, IQ4, (f0 & 0x40) >>> 2));
+                    ByteVector hi = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .selectFrom(ByteVector.fromArray(B128, IQ4, (f1 & 0x40) >>> 2));
+                    int xo = xb + 32 * b;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                        s1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+                {
+                    final int k = 3;
                     int b = 4 * half + k;
                     int f0 = (int) (fields >>> (16 * k)) & 0x7F, f1 = (int) (fields >>> (16 * k + 8)) & 0x7F;
                     ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 16 * b, LE);

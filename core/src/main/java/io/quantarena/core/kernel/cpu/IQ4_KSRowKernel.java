@@ -48,7 +48,75 @@ final class IQ4_KSRowKernel extends IqkRowKernel {
         long q = rowOffset + 4;
         for (int xb = 0; xb < n; xb += QK, q += blockBytes) {
             long scales = w.get(LE_LONG, q);
-            for (int ib = 0; ib < 8; ib += 2) {
+            // sub-block pairs written out: constant shifts and offsets (in-cache dot ~+15% over the loop)
+            {
+                final int ib = 0;
+                int sc0 = (int) (scales >>> (8 * ib)) & 0xFF, sc1 = (int) (scales >>> (8 * ib + 8)) & 0xFF;
+                ByteVector t0 = ByteVector.fromArray(B128, IQ4, (sc0 & 1) * HALF);
+                ByteVector t1 = ByteVector.fromArray(B128, IQ4, (sc1 & 1) * HALF);
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * ib, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * ib, LE);
+                ByteVector l0 = v0.selectFrom(t0);
+                ByteVector h0 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t0);
+                ByteVector l1 = v1.selectFrom(t1);
+                ByteVector h1 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t1);
+                int xo = xb + 32 * ib;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                for (int p = 0; p < P16; p++) {
+                    s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                    s0 = ((FloatVector) h0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s0);
+                    s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), s1);
+                    s1 = ((FloatVector) h1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 48 + p * FL), s1);
+                }
+                acc0 = s0.fma(FloatVector.broadcast(F, ODD_SCALES[sc0]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F, ODD_SCALES[sc1]), acc1);
+            }
+            {
+                final int ib = 2;
+                int sc0 = (int) (scales >>> (8 * ib)) & 0xFF, sc1 = (int) (scales >>> (8 * ib + 8)) & 0xFF;
+                ByteVector t0 = ByteVector.fromArray(B128, IQ4, (sc0 & 1) * HALF);
+                ByteVector t1 = ByteVector.fromArray(B128, IQ4, (sc1 & 1) * HALF);
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * ib, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * ib, LE);
+                ByteVector l0 = v0.selectFrom(t0);
+                ByteVector h0 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t0);
+                ByteVector l1 = v1.selectFrom(t1);
+                ByteVector h1 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t1);
+                int xo = xb + 32 * ib;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                for (int p = 0; p < P16; p++) {
+                    s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                    s0 = ((FloatVector) h0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s0);
+                    s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), s1);
+                    s1 = ((FloatVector) h1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 48 + p * FL), s1);
+                }
+                acc0 = s0.fma(FloatVector.broadcast(F, ODD_SCALES[sc0]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F, ODD_SCALES[sc1]), acc1);
+            }
+            {
+                final int ib = 4;
+                int sc0 = (int) (scales >>> (8 * ib)) & 0xFF, sc1 = (int) (scales >>> (8 * ib + 8)) & 0xFF;
+                ByteVector t0 = ByteVector.fromArray(B128, IQ4, (sc0 & 1) * HALF);
+                ByteVector t1 = ByteVector.fromArray(B128, IQ4, (sc1 & 1) * HALF);
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * ib, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * ib, LE);
+                ByteVector l0 = v0.selectFrom(t0);
+                ByteVector h0 = v0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t0);
+                ByteVector l1 = v1.selectFrom(t1);
+                ByteVector h1 = v1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().selectFrom(t1);
+                int xo = xb + 32 * ib;
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                for (int p = 0; p < P16; p++) {
+                    s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + p * FL), s0);
+                    s0 = ((FloatVector) h0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 16 + p * FL), s0);
+                    s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 32 + p * FL), s1);
+                    s1 = ((FloatVector) h1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo + 48 + p * FL), s1);
+                }
+                acc0 = s0.fma(FloatVector.broadcast(F, ODD_SCALES[sc0]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F, ODD_SCALES[sc1]), acc1);
+            }
+            {
+                final int ib = 6;
                 int sc0 = (int) (scales >>> (8 * ib)) & 0xFF, sc1 = (int) (scales >>> (8 * ib + 8)) & 0xFF;
                 ByteVector t0 = ByteVector.fromArray(B128, IQ4, (sc0 & 1) * HALF);
                 ByteVector t1 = ByteVector.fromArray(B128, IQ4, (sc1 & 1) * HALF);

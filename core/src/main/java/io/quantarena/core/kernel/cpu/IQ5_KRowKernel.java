@@ -65,7 +65,87 @@ final class IQ5_KRowKernel extends IqkRowKernel {
             IntVector qh0 = IntVector.fromMemorySegment(I128, w, q + 144, LE);
             IntVector qh1 = IntVector.fromMemorySegment(I128, w, q + 160, LE);
             FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-            for (int c = 0; c < 4; c++) {
+            // the four 64-chunks written out: constant shifts and offsets
+            {
+                final int c = 0;
+                // one byte per sub-block 4c..4c+3: bits 0-5 the six-bit scale field, bit 6 the shift
+                int fields = (int) (Long.expand(sl >>> (16 * c), 0x0F0F0F0FL) | Long.expand(sh >>> (8 * c), 0x30303030L)
+                        | Long.expand(extra >>> (4 * c), 0x40404040L));
+                int b0 = 2 * c, b1 = 2 * c + 1;
+                for (int h = 0; h < 2; h++) {
+                    IntVector qh = h == 0 ? qh0 : qh1;
+                    int f0 = (fields >>> (8 * h)) & 0x7F, f1 = (fields >>> (8 * h + 16)) & 0x7F;
+                    int t0 = (f0 & 0x40) >>> 1, t1 = (f1 & 0x40) >>> 1;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 32 * c + 16 * h, LE);
+                    ByteVector i0 = v.lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b0) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b1) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector l0 = i0.selectFrom(ByteVector.fromArray(B128, IQ5, t0), ByteVector.fromArray(B128, IQ5, t0 + 16));
+                    ByteVector l1 = i1.selectFrom(ByteVector.fromArray(B128, IQ5, t1), ByteVector.fromArray(B128, IQ5, t1 + 16));
+                    int xo0 = xb + 32 * b0 + 16 * h, xo1 = xo0 + 32;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo0 + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo1 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+            }
+            {
+                final int c = 1;
+                // one byte per sub-block 4c..4c+3: bits 0-5 the six-bit scale field, bit 6 the shift
+                int fields = (int) (Long.expand(sl >>> (16 * c), 0x0F0F0F0FL) | Long.expand(sh >>> (8 * c), 0x30303030L)
+                        | Long.expand(extra >>> (4 * c), 0x40404040L));
+                int b0 = 2 * c, b1 = 2 * c + 1;
+                for (int h = 0; h < 2; h++) {
+                    IntVector qh = h == 0 ? qh0 : qh1;
+                    int f0 = (fields >>> (8 * h)) & 0x7F, f1 = (fields >>> (8 * h + 16)) & 0x7F;
+                    int t0 = (f0 & 0x40) >>> 1, t1 = (f1 & 0x40) >>> 1;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 32 * c + 16 * h, LE);
+                    ByteVector i0 = v.lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b0) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b1) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector l0 = i0.selectFrom(ByteVector.fromArray(B128, IQ5, t0), ByteVector.fromArray(B128, IQ5, t0 + 16));
+                    ByteVector l1 = i1.selectFrom(ByteVector.fromArray(B128, IQ5, t1), ByteVector.fromArray(B128, IQ5, t1 + 16));
+                    int xo0 = xb + 32 * b0 + 16 * h, xo1 = xo0 + 32;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo0 + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo1 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+            }
+            {
+                final int c = 2;
+                // one byte per sub-block 4c..4c+3: bits 0-5 the six-bit scale field, bit 6 the shift
+                int fields = (int) (Long.expand(sl >>> (16 * c), 0x0F0F0F0FL) | Long.expand(sh >>> (8 * c), 0x30303030L)
+                        | Long.expand(extra >>> (4 * c), 0x40404040L));
+                int b0 = 2 * c, b1 = 2 * c + 1;
+                for (int h = 0; h < 2; h++) {
+                    IntVector qh = h == 0 ? qh0 : qh1;
+                    int f0 = (fields >>> (8 * h)) & 0x7F, f1 = (fields >>> (8 * h + 16)) & 0x7F;
+                    int t0 = (f0 & 0x40) >>> 1, t1 = (f1 & 0x40) >>> 1;
+                    ByteVector v = ByteVector.fromMemorySegment(B128, w, q + 16 + 32 * c + 16 * h, LE);
+                    ByteVector i0 = v.lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b0) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector i1 = v.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                            .lanewise(BITWISE_BLEND, qh.lanewise(ROL, (4 - b1) & 31).reinterpretAsBytes(), (byte) 16);
+                    ByteVector l0 = i0.selectFrom(ByteVector.fromArray(B128, IQ5, t0), ByteVector.fromArray(B128, IQ5, t0 + 16));
+                    ByteVector l1 = i1.selectFrom(ByteVector.fromArray(B128, IQ5, t1), ByteVector.fromArray(B128, IQ5, t1 + 16));
+                    int xo0 = xb + 32 * b0 + 16 * h, xo1 = xo0 + 32;
+                    FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+                    for (int p = 0; p < P16; p++) {
+                        s0 = ((FloatVector) l0.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo0 + p * FL), s0);
+                        s1 = ((FloatVector) l1.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xo1 + p * FL), s1);
+                    }
+                    a0 = s0.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f0]), a0);
+                    a1 = s1.fma(FloatVector.broadcast(F, SIX_BIT_SCALES[f1]), a1);
+                }
+            }
+            {
+                final int c = 3;
                 // one byte per sub-block 4c..4c+3: bits 0-5 the six-bit scale field, bit 6 the shift
                 int fields = (int) (Long.expand(sl >>> (16 * c), 0x0F0F0F0FL) | Long.expand(sh >>> (8 * c), 0x30303030L)
                         | Long.expand(extra >>> (4 * c), 0x40404040L));

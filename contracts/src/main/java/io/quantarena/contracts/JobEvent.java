@@ -11,9 +11,17 @@ import java.util.UUID;
  * @param stage    short machine-readable stage, e.g. {@code quantize} or an error code for FAILED
  * @param message  human-readable detail (the error message for FAILED)
  * @param quant    the result, only on SUCCEEDED of a quantize job
+ * @param serve    the result, only on SUCCEEDED of a serve job
  */
 public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
-                       String message, QuantOutcome quant) {
+                       String message, QuantOutcome quant, ServeOutcome serve) {
+
+    /** An event without a serve result (every kind but a serve job's success). */
+    public JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
+                    String message, QuantOutcome quant) {
+        this(eventId, jobId, type, at, fraction, stage, message, quant, null);
+    }
+
     public JobEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(jobId, "jobId");
@@ -31,6 +39,10 @@ public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, 
 
     public static JobEvent succeeded(UUID jobId, QuantOutcome quant) {
         return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, quant);
+    }
+
+    public static JobEvent succeeded(UUID jobId, ServeOutcome serve) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, null, serve);
     }
 
     public static JobEvent failed(UUID jobId, String code, String message) {

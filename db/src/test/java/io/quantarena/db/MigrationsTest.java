@@ -26,10 +26,10 @@ class MigrationsTest {
         MigrateResult first = flyway.migrate();
         MigrateResult second = flyway.migrate();
 
-        assertThat(first.migrationsExecuted).isEqualTo(3);
+        assertThat(first.migrationsExecuted).isEqualTo(4);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables(db)).containsExactlyInAnyOrder("artifacts", "evaluations", "flyway_schema_history", "job_events",
-                "jobs", "models", "outbox", "quants");
+                "jobs", "models", "outbox", "quants", "serve_results");
     }
 
     @Test

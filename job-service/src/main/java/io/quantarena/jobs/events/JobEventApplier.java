@@ -4,6 +4,7 @@ import io.quantarena.contracts.JobEvent;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.JobStatus;
 import io.quantarena.jobs.leaderboard.QuantRepository;
+import io.quantarena.jobs.serve.ServeResultRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,10 +21,12 @@ public class JobEventApplier {
 
     private final JobRepository jobs;
     private final QuantRepository quants;
+    private final ServeResultRepository serveResults;
 
-    public JobEventApplier(JobRepository jobs, QuantRepository quants) {
+    public JobEventApplier(JobRepository jobs, QuantRepository quants, ServeResultRepository serveResults) {
         this.jobs = jobs;
         this.quants = quants;
+        this.serveResults = serveResults;
     }
 
     /** Returns true when the event changed the job. */
@@ -54,6 +57,11 @@ public class JobEventApplier {
                 jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage());
             }
             case SUCCEEDED -> {
+                if (event.serve() != null) {
+                    serveResults.record(event.jobId(), event.serve());
+                    jobs.finish(event.jobId(), JobStatus.SUCCEEDED, event.stage(), null);
+                    break;
+                }
                 if (event.quant() == null) {
                     jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
                     return true;

@@ -79,6 +79,7 @@ final class ApiResponses {
             ObjectNode message = choice.putObject("message");
             message.put("role", "assistant");
             message.put("content", c.text());
+            message.putNull("refusal");
         } else {
             choice.put("text", c.text());
         }

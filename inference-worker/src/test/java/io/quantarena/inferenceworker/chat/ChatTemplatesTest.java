@@ -78,7 +78,7 @@ class ChatTemplatesTest {
                         + "<|start_header_id|>assistant<|end_header_id|>\n\n");
         JinjaChatTemplate jinja = (JinjaChatTemplate) t;
         assertThatThrownBy(() -> jinja.render(List.of(new ChatMessage("user", "a"), new ChatMessage("system", "b")), true))
-                .hasMessageContaining("system first");
+                .hasMessageContaining("raise_exception");
         // apply() falls back to the built-in format the template's markers name
         assertThat(t.apply(List.of(new ChatMessage("user", "a"), new ChatMessage("system", "b")), false))
                 .isEqualTo("<|start_header_id|>user<|end_header_id|>\n\na<|eot_id|><|start_header_id|>system<|end_header_id|>\n\nb<|eot_id|>");

@@ -6,8 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import jakarta.servlet.FilterChain;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +29,13 @@ import java.util.Set;
 /**
  * Forwards {@code /v1/**} to the inference-worker and copies the answer back as it arrives, flushing
  * after every read: streamed completions (server-sent events) reach the client token by token. A
- * client that goes away closes the upstream connection, so the worker frees its slot.
+ * client that goes away closes the upstream connection, so the worker frees its slot. A servlet filter
+ * (after the size limit and the API keys), not a handler: the gateway's function routing would otherwise
+ * claim these paths first.
  */
-@RestController
-public class OpenAiProxy {
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+public class OpenAiProxy extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiProxy.class);
     /** Hop-by-hop headers (RFC 9110 §7.6.1) and those the HTTP client sets itself. */
@@ -45,8 +51,19 @@ public class OpenAiProxy {
         this.upstream = properties.inferenceWorkerUrl().replaceAll("/+$", "");
     }
 
-    @RequestMapping({"/v1", "/v1/**"})
-    public void forward(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !(path.equals("/v1") || path.startsWith("/v1/"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException {
+        forward(request, response);
+    }
+
+    private void forward(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String query = request.getQueryString();
         URI target = URI.create(upstream + request.getRequestURI() + (query == null ? "" : "?" + query));
         byte[] body = request.getInputStream().readAllBytes();

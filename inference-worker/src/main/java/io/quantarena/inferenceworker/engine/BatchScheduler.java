@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 
@@ -37,7 +38,13 @@ public final class BatchScheduler implements AutoCloseable {
     private final IntPredicate endOfGeneration;
     private final BatchDecoder decoder;
     private final ServingMetrics metrics;
-    private final LinkedBlockingDeque<GenerationRequest> queue;
+    private final LinkedBlockingDeque<GenerationRequest> queue = new LinkedBlockingDeque<>();
+    /**
+     * Places for requests in flight (holding a slot or waiting for one): slots plus queue capacity.
+     * A request that arrives while slots are free is not "waiting" even though it passes through the
+     * queue until the loop admits it (one prompt per step), so the bound counts both together.
+     */
+    private final Semaphore places;
     private final Deque<Sequence> freeSequences = new ArrayDeque<>();
     private final List<Slot> active = new ArrayList<>();
     private final Thread thread;
@@ -58,7 +65,7 @@ public final class BatchScheduler implements AutoCloseable {
         this.endOfGeneration = endOfGeneration;
         this.decoder = new BatchDecoder(model, backend, parallel, ubatch);
         this.metrics = metrics;
-        this.queue = new LinkedBlockingDeque<>(Math.max(1, queueCapacity));
+        this.places = new Semaphore(parallel + Math.max(1, queueCapacity));
         for (int i = 0; i < parallel; i++) {
             freeSequences.add(new Sequence(model, ctxSize, cacheType));
         }
@@ -70,9 +77,10 @@ public final class BatchScheduler implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("model " + name + " is being unloaded");
         }
-        if (!queue.offerLast(request)) {
+        if (!places.tryAcquire()) {
             throw new QueueFullException(name, queue.size());
         }
+        queue.addLast(request);
     }
 
     /** Queues a request, waiting for room in the queue (batch jobs, which should wait rather than fail). */
@@ -80,13 +88,14 @@ public final class BatchScheduler implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("model " + name + " is being unloaded");
         }
-        queue.putLast(request);
+        places.acquire();
+        queue.addLast(request);
     }
 
     /** Takes a cancelled request out of the queue at once (it never got a slot). */
     public void withdraw(GenerationRequest request) {
         if (queue.remove(request)) {
-            request.listener().onComplete(new Completion("", FinishReason.CANCELLED, request.promptTokens(), 0, 0, 0));
+            notifyComplete(request, new Completion("", FinishReason.CANCELLED, request.promptTokens(), 0, 0, 0));
         }
     }
 
@@ -256,11 +265,20 @@ public final class BatchScheduler implements AutoCloseable {
         release(s);
     }
 
+    /** Gives the slot's sequence back once (a failed step may reach slots that had just finished). */
     private void release(Slot s) {
-        freeSequences.addLast(s.sequence);
+        if (!s.released) {
+            s.released = true;
+            freeSequences.addLast(s.sequence);
+        }
     }
 
+    /** Each request ends here or in {@link #notifyError} exactly once, which gives its place back. */
     private void notifyComplete(GenerationRequest r, Completion c) {
+        if (!r.end()) {
+            return;
+        }
+        places.release();
         try {
             r.listener().onComplete(c);
         } catch (RuntimeException e) {
@@ -269,6 +287,10 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     private void notifyError(GenerationRequest r, RuntimeException error) {
+        if (!r.end()) {
+            return;
+        }
+        places.release();
         try {
             r.listener().onError(error);
         } catch (RuntimeException e) {
@@ -314,6 +336,7 @@ public final class BatchScheduler implements AutoCloseable {
         int len;
         int produced;
         long genStart;
+        boolean released;
 
         Slot(GenerationRequest request, Sequence sequence, float[] logits, long promptNanos, Tokenizer tokenizer) {
             this.request = request;

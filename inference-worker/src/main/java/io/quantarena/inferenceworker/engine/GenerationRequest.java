@@ -7,6 +7,7 @@ public final class GenerationRequest {
     private final GenerationParams params;
     private final GenerationListener listener;
     private volatile boolean cancelled;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     public GenerationRequest(int[] prompt, GenerationParams params, GenerationListener listener) {
         if (prompt.length == 0) {
@@ -36,6 +37,11 @@ public final class GenerationRequest {
     /** Frees the request's slot (or queue place) at the scheduler's next step. */
     public void cancel() {
         cancelled = true;
+    }
+
+    /** True the first time only: the scheduler reports an end (and frees the request's place) once. */
+    boolean end() {
+        return ended.compareAndSet(false, true);
     }
 
     public boolean cancelled() {

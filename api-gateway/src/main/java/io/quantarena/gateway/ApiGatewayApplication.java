@@ -6,7 +6,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import java.util.Map;
 
-/** The single public entry: routes /api/** and the leaderboard page to job-service, limits request sizes. */
+/**
+ * The single public entry: routes /api/** and the leaderboard page to job-service and /v1/** (with API keys) to the
+ * inference-worker, limits request sizes.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ApiGatewayApplication {

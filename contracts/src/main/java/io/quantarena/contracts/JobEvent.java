@@ -15,15 +15,23 @@ import java.util.UUID;
  * @param detail   what is in work (current tensor, bytes written), only on PROGRESS of a quantize or imatrix job
  * @param chunks   running numbers of an evaluation (PROGRESS of an evaluate job), else null
  * @param evaluation the result, only on SUCCEEDED of an evaluate job
+ * @param serve    the result, only on SUCCEEDED of a serve job
  */
 public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
                        String message, QuantOutcome quant, ImatrixOutcome imatrix, ProgressDetail detail,
-                       ChunkProgress chunks, EvaluationOutcome evaluation) {
+                       ChunkProgress chunks, EvaluationOutcome evaluation, ServeOutcome serve) {
     public JobEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");
+    }
+
+    /** An event without a serve result (every kind but a serve job's success). */
+    public JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, Double fraction, String stage,
+                    String message, QuantOutcome quant, ImatrixOutcome imatrix, ProgressDetail detail,
+                    ChunkProgress chunks, EvaluationOutcome evaluation) {
+        this(eventId, jobId, type, at, fraction, stage, message, quant, imatrix, detail, chunks, evaluation, null);
     }
 
     /** An event without imatrix, progress-detail or evaluation parts. */
@@ -54,6 +62,11 @@ public record JobEvent(UUID eventId, UUID jobId, JobEventType type, Instant at, 
     public static JobEvent progress(UUID jobId, double fraction, String stage, String message, ChunkProgress chunks) {
         return new JobEvent(UUID.randomUUID(), jobId, JobEventType.PROGRESS, Instant.now(), fraction, stage, message,
                 null, null, null, chunks, null);
+    }
+
+    public static JobEvent succeeded(UUID jobId, ServeOutcome serve) {
+        return new JobEvent(UUID.randomUUID(), jobId, JobEventType.SUCCEEDED, Instant.now(), 1.0, "done", null, null, null, null,
+                null, null, serve);
     }
 
     public static JobEvent succeeded(UUID jobId, QuantOutcome quant) {

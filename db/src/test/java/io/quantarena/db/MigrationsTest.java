@@ -27,12 +27,12 @@ class MigrationsTest {
         MigrateResult first = flyway.migrate();
         MigrateResult second = flyway.migrate();
 
-        // V1..V4 (models, jobs, quants, recipes/imatrices) and V20 (evaluation results)
-        assertThat(pending).isEqualTo(5);
+        // V1..V4 (models, jobs, quants, recipes/imatrices), V20 (evaluation results), V30 (serve results)
+        assertThat(pending).isEqualTo(6);
         assertThat(first.migrationsExecuted).isEqualTo(pending);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables(db)).containsExactlyInAnyOrder("artifacts", "evaluations", "flyway_schema_history", "imatrices",
-                "job_events", "jobs", "models", "outbox", "quants");
+                "job_events", "jobs", "models", "outbox", "quants", "serve_results");
     }
 
     @Test

@@ -56,8 +56,10 @@ public final class LocalCluster implements AutoCloseable {
                 f.get();
             }
             String jobService = "http://localhost:" + port(started.get(ServiceKind.JOB_SERVICE));
+            String inferenceWorker = "http://localhost:" + port(started.get(ServiceKind.INFERENCE_WORKER));
             started.put(ServiceKind.API_GATEWAY, startOne(ServiceKind.API_GATEWAY, settings, database, kafkaBootstrap,
                     extraSources, Map.of("quantarena.gateway.job-service-url", jobService,
+                            "quantarena.gateway.inference-worker-url", inferenceWorker,
                             "spring.cloud.stream.function.autodetect", false)));
             return new LocalCluster(new EnumMap<>(started));
         } catch (ExecutionException | InterruptedException | RuntimeException e) {

@@ -2,14 +2,16 @@ package io.quantarena.inferenceworker;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import java.util.Map;
 
 /**
- * Consumes serve.requests. The serving (OpenAI-compatible /v1) itself arrives in a later issue; until then every request is
- * answered with a FAILED event that says so, instead of being left queued forever.
+ * Serves models: the OpenAI-compatible API under /v1 with continuous batching, /metrics, and batch serve
+ * jobs from serve.requests. {@link StandaloneServer} runs the same app on one file without Kafka.
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class InferenceWorkerApplication {
 
     public static final String CONFIG_NAME = "inference-worker";

@@ -108,7 +108,7 @@ class JobServiceIntegrationTest {
         List<String> tables = jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
                 .query(String.class).list();
         assertThat(tables).containsExactly("artifacts", "evaluations", "flyway_schema_history", "imatrices", "job_events", "jobs",
-                "models", "outbox", "quants");
+                "models", "outbox", "quants", "serve_results");
     }
 
     @Test

@@ -22,6 +22,24 @@ public interface MatrixKernels extends AutoCloseable {
     /** Like {@link #matVec(WeightMatrix, float[], float[], long, long)} with 8-bit quantized activations. */
     void matVec(WeightMatrix w, QuantizedVector x, float[] y, long rowFrom, long rowTo);
 
+    /**
+     * {@code n} independent matrix-vector products sharing one pass over the weights (the decode step
+     * of several sequences): {@code y[j*rows + r] = dot(w row r, x row j)}, each row of {@code y}
+     * bit-identical to {@link #matVec(WeightMatrix, float[], float[])} of that activation alone, so that
+     * batching sequences does not change any sequence's result. This default runs the products one by one.
+     */
+    default void matVecs(WeightMatrix w, float[] x, int n, float[] y) {
+        int cols = w.columns();
+        int rows = Math.toIntExact(w.rows());
+        float[] xj = new float[cols];
+        float[] yj = new float[rows];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(x, j * cols, xj, 0, cols);
+            matVec(w, xj, yj);
+            System.arraycopy(yj, 0, y, j * rows, rows);
+        }
+    }
+
     /** {@code y[j*rows + r] = dot(w row r, x row j)} for {@code n} activation rows. */
     default void matMul(WeightMatrix w, float[] x, int n, float[] y) {
         matMul(w, x, n, y, 0, w.rows());

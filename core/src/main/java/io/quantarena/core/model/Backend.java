@@ -13,6 +13,13 @@ public interface Backend extends AutoCloseable {
     /** y[t·rows + r] = Σ_c W[r][c]·x[t·cols + c] for the {@code n} tokens t. */
     void matMul(Weight w, float[] x, int n, float[] y);
 
+    /**
+     * {@code n} independent products y[j·rows + r] = Σ_c W[r][c]·x[j·cols + c] in one pass over the
+     * weights, each row of y exactly as {@link #matMul} computes it for that activation alone (n = 1):
+     * the decode step of several sequences, whose results must not depend on their batch-mates.
+     */
+    void matVecs(Weight w, float[] x, int n, float[] y);
+
     /** out[i·cols …] = row {@code ids[i]} of {@code table}, dequantized (embedding lookup). */
     void getRows(Weight table, int[] ids, int n, float[] out);
 

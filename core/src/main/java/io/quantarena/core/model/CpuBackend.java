@@ -79,6 +79,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matVecs(Weight w, float[] x, int n, float[] y) {
+        WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
+        if (referenceActivations) {
+            // rounding is per element or per row block: each row rounds as it would alone
+            x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
+        }
+        // per-row results do not depend on the thread count, only the time does
+        MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
+        k.matVecs(m, x, n, y);
+    }
+
+    @Override
     public void getRows(Weight table, int[] ids, int n, float[] out) {
         RowKernel kernel = RowKernels.forType(table.type());
         int cols = table.cols();

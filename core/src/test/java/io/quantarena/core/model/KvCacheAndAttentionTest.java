@@ -108,7 +108,7 @@ class KvCacheAndAttentionTest {
     @Test
     void topKPicksLargestFirstAndFirstOnTies() {
         int[] out = new int[2];
-        Session.topK(new float[]{0.5f, 2f, 2f, -1f}, 2, out, 0);
+        ForwardPass.topK(new float[]{0.5f, 2f, 2f, -1f}, 2, out, 0);
         assertThat(out).containsExactly(1, 2);
     }
 }

@@ -7,6 +7,7 @@ import io.quantarena.jobs.imatrix.ImatrixRepository;
 import io.quantarena.jobs.jobs.JobRepository;
 import io.quantarena.jobs.jobs.JobStatus;
 import io.quantarena.jobs.leaderboard.QuantRepository;
+import io.quantarena.jobs.serve.ServeResultRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,13 +27,15 @@ public class JobEventApplier {
     private final QuantRepository quants;
     private final ImatrixRepository imatrices;
     private final EvaluationRepository evaluations;
+    private final ServeResultRepository serveResults;
 
     public JobEventApplier(JobRepository jobs, QuantRepository quants, ImatrixRepository imatrices,
-                           EvaluationRepository evaluations) {
+                           EvaluationRepository evaluations, ServeResultRepository serveResults) {
         this.jobs = jobs;
         this.quants = quants;
         this.imatrices = imatrices;
         this.evaluations = evaluations;
+        this.serveResults = serveResults;
     }
 
     /** Returns true when the event changed the job. */
@@ -67,7 +70,7 @@ public class JobEventApplier {
                 jobs.updateProgress(event.jobId(), event.fraction() == null ? 0 : event.fraction(), event.stage(), event.detail());
             }
             case SUCCEEDED -> {
-                if (event.quant() == null && event.imatrix() == null && event.evaluation() == null) {
+                if (event.quant() == null && event.imatrix() == null && event.evaluation() == null && event.serve() == null) {
                     jobs.finish(event.jobId(), JobStatus.FAILED, "invalid-result", "worker reported success without a result");
                     return true;
                 }
@@ -79,6 +82,9 @@ public class JobEventApplier {
                 }
                 if (event.evaluation() != null) {
                     evaluations.record(event.jobId(), event.evaluation());
+                }
+                if (event.serve() != null) {
+                    serveResults.record(event.jobId(), event.serve());
                 }
                 jobs.finish(event.jobId(), JobStatus.SUCCEEDED, event.stage(), null);
             }

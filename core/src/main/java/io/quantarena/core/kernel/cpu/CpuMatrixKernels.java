@@ -26,6 +26,9 @@ public final class CpuMatrixKernels implements MatrixKernels {
     private final float[][] rowScratch;
     private final MatVecTask matVecTask = new MatVecTask();
     private final MatMulTask matMulTask = new MatMulTask();
+    private final MatVecsTask matVecsTask = new MatVecsTask();
+    private float[][] vectorCopies = new float[0][];
+    private float[][] vectorSums = new float[0][];
     private float[] groupSums = new float[0];
     private float[] dequantizedActivation = new float[0];
 
@@ -103,6 +106,46 @@ public final class CpuMatrixKernels implements MatrixKernels {
         matVec(w, dequantizedActivation, y, rowFrom, rowTo);
     }
 
+    /**
+     * Each row's bytes are read from memory once and dotted with every activation while they are in
+     * cache; each product is the format's fused dot kernel, exactly as in {@link #matVec}.
+     */
+    @Override
+    public synchronized void matVecs(WeightMatrix w, float[] x, int n, float[] y) {
+        long rows = w.rows();
+        int cols = w.columns();
+        checkLength("activations x", x, (long) n * cols);
+        checkLength("output y", y, n * rows);
+        if (n == 0 || rows == 0) {
+            return;
+        }
+        RowKernel kernel = RowKernels.forType(w.type());
+        // the row kernels read activations from index 0: one array per activation
+        if (vectorCopies.length < n || vectorCopies[0].length < cols) {
+            vectorCopies = new float[n][Math.max(cols, vectorCopies.length == 0 ? 0 : vectorCopies[0].length)];
+            vectorSums = new float[n][vectorCopies[0].length / 16];
+        }
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(x, j * cols, vectorCopies[j], 0, cols);
+            if (kernel.needsGroupSums()) {
+                VectorSupport.sums16(vectorCopies[j], 0, cols, vectorSums[j]);
+            }
+        }
+        MatVecsTask t = matVecsTask;
+        t.kernel = kernel;
+        t.data = w.data();
+        t.rowBytes = w.rowBytes();
+        t.cols = cols;
+        t.xs = vectorCopies;
+        t.sums = kernel.needsGroupSums() ? vectorSums : null;
+        t.n = n;
+        t.y = y;
+        t.rows = rows;
+        t.chunkRows = Math.max(16, (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
+        pool.run((int) ((rows + t.chunkRows - 1) / t.chunkRows), t);
+        t.y = null;
+    }
+
     @Override
     public void quantizeActivations(float[] x, QuantizedVector dst) {
         ActivationQuantizer.quantize(x, dst);
@@ -160,6 +203,33 @@ public final class CpuMatrixKernels implements MatrixKernels {
             RowKernel k = kernel;
             for (long r = r0; r < r1; r++) {
                 y[(int) (r - rowFrom)] = k.dot(data, r * rowBytes, x, sums, cols);
+            }
+        }
+    }
+
+    private static final class MatVecsTask implements KernelThreadPool.ChunkTask {
+        RowKernel kernel;
+        MemorySegment data;
+        long rowBytes;
+        int cols;
+        float[][] xs;
+        float[][] sums;
+        int n;
+        float[] y;
+        long rows;
+        long chunkRows;
+
+        @Override
+        public void run(int worker, int chunk) {
+            long r0 = chunk * chunkRows;
+            long r1 = Math.min(rows, r0 + chunkRows);
+            RowKernel k = kernel;
+            int m = (int) rows;
+            for (long r = r0; r < r1; r++) {
+                long offset = r * rowBytes;
+                for (int j = 0; j < n; j++) {
+                    y[j * m + (int) r] = k.dot(data, offset, xs[j], sums == null ? null : sums[j], cols);
+                }
             }
         }
     }

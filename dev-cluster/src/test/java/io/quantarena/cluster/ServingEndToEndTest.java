@@ -11,11 +11,9 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import io.quantarena.core.cli.Main;
-import io.quantarena.testinfra.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,13 +28,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,45 +53,33 @@ class ServingEndToEndTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String KEY = "test-key-" + UUID.randomUUID();
+    private static final String KEY = TestCluster.API_KEY;
     private static final String MODEL = "tiny-llama4";
     private static final String QUESTION = "What is the capital of France?";
-    private static final int SLOTS = 4;
-    private static final int QUEUE = 2;
+    private static final int SLOTS = TestCluster.SERVE_SLOTS;
+    private static final int QUEUE = TestCluster.SERVE_QUEUE;
 
-    @TempDir
-    static Path store;
-    private static LocalCluster cluster;
     private static String gateway;
     private static String worker;
     private static OpenAIClient openai;
 
+    /**
+     * The JVM's one test cluster (a second cluster on the same Kafka broker would share consumer
+     * groups with it, so the two clusters' workers would take each other's jobs).
+     */
     @BeforeAll
-    static void startCluster() {
-        var db = TestInfrastructure.freshDatabase("serving");
-        Map<String, Object> database = new LinkedHashMap<>();
-        database.put("spring.datasource.url", db.jdbcUrl());
-        database.put("spring.datasource.username", db.user());
-        database.put("spring.datasource.password", db.password());
-        cluster = LocalCluster.start(ClusterSettings.randomPorts(ClusterEndToEndTest.sharedModels(), store, Map.of(
-                        "quantarena.threads", 2,
-                        "quantarena.gateway.api-keys", KEY,
-                        "quantarena.serve.parallel", SLOTS,
-                        "quantarena.serve.queue-size", QUEUE)),
-                database, TestInfrastructure.kafkaBootstrapServers(), Map.of());
-        gateway = cluster.url(ServiceKind.API_GATEWAY);
-        worker = cluster.url(ServiceKind.INFERENCE_WORKER);
+    static void connect() {
+        TestCluster tc = TestCluster.get();
+        gateway = tc.gateway();
+        worker = tc.cluster.url(ServiceKind.INFERENCE_WORKER);
         openai = OpenAIOkHttpClient.builder().baseUrl(gateway + "/v1").apiKey(KEY).maxRetries(0)
                 .timeout(Duration.ofSeconds(120)).build();
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void closeClient() {
         if (openai != null) {
             openai.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

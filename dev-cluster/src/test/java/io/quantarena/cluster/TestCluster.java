@@ -22,6 +22,12 @@ final class TestCluster {
     /** Community uploads over this get 413 (the gateway's upload limit is the same). */
     static final long UPLOAD_LIMIT_BYTES = 16L * 1024 * 1024;
 
+    /** The gateway's API key for /v1 (the other routes take none). */
+    static final String API_KEY = "test-key-" + java.util.UUID.randomUUID();
+    /** Sequences decoded together by the inference-worker, and requests it queues beyond them. */
+    static final int SERVE_SLOTS = 4;
+    static final int SERVE_QUEUE = 2;
+
     private static TestCluster shared;
 
     final PostgresEndpoint db;
@@ -71,6 +77,9 @@ final class TestCluster {
         extra.put("spring.cloud.stream.bindings.evaluateRequests-in-0.consumer.concurrency", 2);
         extra.put("quantarena.uploads.max-size", UPLOAD_LIMIT_BYTES + "B");
         extra.put("quantarena.gateway.max-upload-bytes", UPLOAD_LIMIT_BYTES);
+        extra.put("quantarena.gateway.api-keys", API_KEY);
+        extra.put("quantarena.serve.parallel", SERVE_SLOTS);
+        extra.put("quantarena.serve.queue-size", SERVE_QUEUE);
         LocalCluster cluster = LocalCluster.start(ClusterSettings.randomPorts(sharedModels(), store, extra),
                 database, TestInfrastructure.kafkaBootstrapServers(),
                 Map.of(ServiceKind.QUANT_WORKER, List.of(FaultInjection.class)));

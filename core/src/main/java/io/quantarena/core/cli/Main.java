@@ -21,7 +21,9 @@ public final class Main {
             new QuantizeCommand(),
             new PerplexityCommand(),
             new GenerateCommand(),
-            new BenchKernelsCommand()
+            new BenchKernelsCommand(),
+            new SynthCommand(),
+            new BenchCommand()
     );
 
     private static final Map<String, Command> BY_NAME = COMMANDS.stream()

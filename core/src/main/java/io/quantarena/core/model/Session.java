@@ -91,12 +91,17 @@ public final class Session {
             int from = Math.max(logitsFrom - start, 0);
             if (from < m) {
                 int rows = m - from;
-                float[] normed = new float[rows * hp.nEmbd()];
-                System.arraycopy(h, from * hp.nEmbd(), normed, 0, rows * hp.nEmbd());
-                backend.rmsNorm(normed, rows, hp.nEmbd(), model.outputNorm(), hp.rmsEps(), normed);
-                float[] out = new float[rows * nVocab];
-                backend.matMul(model.output(), normed, rows, out);
-                System.arraycopy(out, 0, logits, (start + from - logitsFrom) * nVocab, rows * nVocab);
+                int e = hp.nEmbd();
+                // the final norm goes to the scratch row block a (free until the next batch)
+                backend.rmsNorm(Arrays.copyOfRange(h, from * e, m * e), rows, e, model.outputNorm(), hp.rmsEps(), a);
+                int at = (start + from - logitsFrom) * nVocab;
+                if (at == 0 && rows * nVocab == logits.length) {
+                    backend.matMul(model.output(), a, rows, logits); // the usual case: no copy of the logits
+                } else {
+                    float[] out = new float[rows * nVocab];
+                    backend.matMul(model.output(), a, rows, out);
+                    System.arraycopy(out, 0, logits, at, rows * nVocab);
+                }
             }
         }
         return logits;

@@ -59,7 +59,7 @@ class MainTest {
 
         Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).isEqualTo("quantarena: unknown command 'frobnicate' (commands: gguf-info, quantize, perplexity, generate, bench-kernels)" + System.lineSeparator());
+        assertThat(unknown.err()).isEqualTo("quantarena: unknown command 'frobnicate' (commands: gguf-info, quantize, perplexity, generate, bench-kernels, synth, bench)" + System.lineSeparator());
 
         Result missingArg = run("gguf-info");
         assertThat(missingArg.code()).isEqualTo(2);

@@ -22,6 +22,7 @@ public final class CpuMatrixKernels implements MatrixKernels {
     private static final int CHUNKS_PER_THREAD = 8;
 
     private final KernelThreadPool pool;
+    private final boolean ownsPool;
     private final float[][] tileScratch;
     private final float[][] rowScratch;
     private final MatVecTask matVecTask = new MatVecTask();
@@ -30,9 +31,22 @@ public final class CpuMatrixKernels implements MatrixKernels {
     private float[] dequantizedActivation = new float[0];
 
     public CpuMatrixKernels(int threads) {
-        this.pool = new KernelThreadPool(threads);
-        this.tileScratch = new float[threads][KC * GemmTile.ROWS];
-        this.rowScratch = new float[threads][KC];
+        this(new KernelThreadPool(threads), true);
+    }
+
+    /**
+     * Kernels running on a pool shared with other work (e.g. a model runtime's attention), so that
+     * only one set of worker threads waits for work; the pool is not closed by {@link #close()}.
+     */
+    public CpuMatrixKernels(KernelThreadPool pool) {
+        this(pool, false);
+    }
+
+    private CpuMatrixKernels(KernelThreadPool pool, boolean ownsPool) {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+        this.tileScratch = new float[pool.threads()][KC * GemmTile.ROWS];
+        this.rowScratch = new float[pool.threads()][KC];
     }
 
     /** A backend using all available processors. */
@@ -138,7 +152,9 @@ public final class CpuMatrixKernels implements MatrixKernels {
 
     @Override
     public void close() {
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 
     private static final class MatVecTask implements KernelThreadPool.ChunkTask {

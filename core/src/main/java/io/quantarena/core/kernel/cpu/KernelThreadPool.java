@@ -1,15 +1,15 @@
 package io.quantarena.core.kernel.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small fixed pool that runs one chunked loop at a time on {@code threads} threads (the caller
- * plus {@code threads - 1} daemon workers). Chunks are claimed dynamically from a shared counter so
- * a core slowed by other processes does less of the work. Nothing is allocated per call: the loop
- * body is a reusable {@link ChunkTask} and workers wait for a generation number, spinning briefly
- * (a matrix-vector product takes microseconds) and then parking.
+ * plus {@code threads - 1} daemon workers). Chunks are claimed dynamically from the loop's own
+ * counter, and the caller waits only for chunks that were claimed, never for a worker that has
+ * not shown up yet: on shared cores a descheduled worker simply does no chunks, instead of
+ * holding up every product until the scheduler runs it again. Workers spin briefly between loops
+ * (a decode step issues hundreds of products a few microseconds apart), then park.
  */
 public final class KernelThreadPool implements AutoCloseable {
 
@@ -19,18 +19,52 @@ public final class KernelThreadPool implements AutoCloseable {
         void run(int worker, int chunk);
     }
 
-    private static final int SPIN_ITERATIONS = 20_000;
+    /** How long an idle worker spins for the next loop before parking. */
+    private static final long WORKER_SPIN_NANOS = 200_000;
+    /** How long the caller spins for the last chunks before parking. */
+    private static final long CALLER_SPIN_NANOS = 50_000;
+
+    /** One parallel loop; a worker that arrives late finds its chunk counter exhausted. */
+    private static final class Loop {
+        final ChunkTask task;
+        final int chunks;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+        volatile boolean callerParked;
+
+        Loop(ChunkTask task, int chunks, Thread caller) {
+            this.task = task;
+            this.chunks = chunks;
+            this.caller = caller;
+        }
+
+        /** Runs chunks until none is left; every claimed chunk counts as done, even when it failed. */
+        void work(int worker) {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    if (failure == null) {
+                        task.run(worker, c);
+                    }
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    }
+                } finally {
+                    if (done.incrementAndGet() == chunks && callerParked) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+    }
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicLong generation = new AtomicLong();
-    private final AtomicInteger nextChunk = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile ChunkTask task;
-    private volatile int chunks;
-    private volatile Throwable failure;
+    private volatile Loop current;
     private volatile boolean closed;
-    private volatile Thread caller;
 
     public KernelThreadPool(int threads) {
         if (threads < 1) {
@@ -63,32 +97,14 @@ public final class KernelThreadPool implements AutoCloseable {
             }
             return;
         }
-        this.task = task;
-        this.chunks = chunks;
-        this.failure = null;
-        this.caller = Thread.currentThread();
-        nextChunk.set(0);
-        pending.set(workers.length);
-        generation.incrementAndGet();
+        Loop loop = new Loop(task, chunks, Thread.currentThread());
+        current = loop;
         for (Thread w : workers) {
-            LockSupport.unpark(w);
+            LockSupport.unpark(w); // cheap when the worker is spinning (it only leaves a permit)
         }
-        try {
-            work(0, task, chunks);
-        } catch (Throwable t) {
-            failure = t;
-            nextChunk.set(chunks); // let the workers stop early
-        }
-        int spins = 0;
-        while (pending.get() > 0) {
-            if (++spins < SPIN_ITERATIONS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(this, 50_000);
-            }
-        }
-        this.task = null;
-        Throwable f = failure;
+        loop.work(0);
+        awaitDone(loop);
+        Throwable f = loop.failure;
         if (f != null) {
             if (f instanceof RuntimeException re) {
                 throw re;
@@ -100,37 +116,43 @@ public final class KernelThreadPool implements AutoCloseable {
         }
     }
 
-    private void work(int worker, ChunkTask t, int n) {
-        int c;
-        while ((c = nextChunk.getAndIncrement()) < n) {
-            t.run(worker, c);
+    private static void awaitDone(Loop loop) {
+        if (loop.done.get() == loop.chunks) {
+            return;
+        }
+        long deadline = System.nanoTime() + CALLER_SPIN_NANOS;
+        int spins = 0;
+        while (loop.done.get() < loop.chunks) {
+            if ((++spins & 63) != 0 || System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                continue;
+            }
+            loop.callerParked = true;
+            while (loop.done.get() < loop.chunks) {
+                LockSupport.parkNanos(loop, 100_000);
+            }
+            loop.callerParked = false;
         }
     }
 
     private void workerLoop(int id) {
-        long seen = 0;
-        while (true) {
+        Loop last = null;
+        while (!closed) {
+            Loop loop = current;
+            if (loop != null && loop != last) {
+                last = loop;
+                loop.work(id);
+                continue;
+            }
+            long deadline = System.nanoTime() + WORKER_SPIN_NANOS;
             int spins = 0;
-            long g;
-            while ((g = generation.get()) == seen && !closed) {
-                if (++spins < SPIN_ITERATIONS) {
+            while (current == last && !closed) {
+                if ((++spins & 63) != 0 || System.nanoTime() < deadline) {
                     Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
+                    continue;
                 }
-            }
-            if (closed) {
-                return;
-            }
-            seen = g;
-            try {
-                work(id, task, chunks);
-            } catch (Throwable t) {
-                failure = t;
-                nextChunk.set(Integer.MAX_VALUE / 2);
-            }
-            if (pending.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
+                // a loop published after the check above comes with an unpark, so this cannot sleep through it
+                LockSupport.park(this);
             }
         }
     }

@@ -114,7 +114,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int len) {
-        TensorMath.swiglu(gate, 0, up, 0, len);
+        VectorOps.swiglu(gate, up, len);
     }
 
     @Override

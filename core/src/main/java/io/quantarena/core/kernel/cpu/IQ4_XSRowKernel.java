@@ -3,6 +3,7 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -68,6 +69,12 @@ final class IQ4_XSRowKernel implements RowKernel {
             float d = Float.float16ToFloat(w.get(LE_SHORT, q));
             int sh = w.get(LE_SHORT, q + 2) & 0xFFFF;
             int sl = w.get(LE_INT, q + 4);
+            // the eight 6-bit scales as bytes (nibble j of scales_l, bits 2j..2j+1 of scales_h on top), converted
+            // as one vector: scalar int → float conversions per sub-block cost more than the products
+            long ls = Long.expand(sl & 0xFFFFFFFFL, 0x0F0F0F0F0F0F0F0FL) | (Long.expand(sh, 0x0303030303030303L) << 4);
+            ByteVector lsBytes = LongVector.broadcast(L128, ls).reinterpretAsBytes();
+            FloatVector sc0 = ((FloatVector) lsBytes.convertShape(B2F, F, 0)).sub(32f).mul(d);
+            FloatVector sc1 = FL >= 8 ? sc0 : ((FloatVector) lsBytes.convertShape(B2F, F, 1)).sub(32f).mul(d);
             for (int b = 0; b < 8; b += 2) {
                 ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 8 + 16 * b, LE);
                 ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 24 + 16 * b, LE);
@@ -107,10 +114,11 @@ final class IQ4_XSRowKernel implements RowKernel {
                         s1 = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 48 + 3 * FL), s1);
                     }
                 }
-                acc0 = s0.fma(FloatVector.broadcast(F, d * (((((sl) >>> (4 * (b))) & 15) | ((((sh) >>> (2 * (b))) & 3) << 4)) - 32)), acc0);
-                acc1 = s1.fma(FloatVector.broadcast(F, d * (((((sl) >>> (4 * (b + 1))) & 15) | ((((sh) >>> (2 * (b + 1))) & 3) << 4)) - 32)), acc1);
+                FloatVector sc = b < 4 || FL >= 8 ? sc0 : sc1;
+                acc0 = s0.fma(sc.rearrange(b == 0 ? LANE_0 : b == 2 ? LANE_2 : b == 4 ? LANE_4 : LANE_6), acc0);
+                acc1 = s1.fma(sc.rearrange(b == 0 ? LANE_1 : b == 2 ? LANE_3 : b == 4 ? LANE_5 : LANE_7), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(ADD);
+        return sumLanes(acc0.add(acc1));
     }
 }

@@ -99,6 +99,6 @@ final class Q2_KRowKernel implements RowKernel {
             }
             minTerm += fp16(w, q + 82) * mins;
         }
-        return acc0.add(acc1).reduceLanes(ADD) - minTerm;
+        return sumLanes(acc0.add(acc1)) - minTerm;
     }
 }

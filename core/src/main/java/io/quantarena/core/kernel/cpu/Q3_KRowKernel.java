@@ -97,6 +97,6 @@ final class Q3_KRowKernel implements RowKernel {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(ADD);
+        return sumLanes(acc0.add(acc1));
     }
 }

@@ -126,6 +126,6 @@ final class Q5_KRowKernel implements RowKernel {
             }
             minTerm += fp16(w, q + 2) * mins;
         }
-        return acc0.add(acc1).reduceLanes(ADD) - minTerm;
+        return sumLanes(acc0.add(acc1)) - minTerm;
     }
 }

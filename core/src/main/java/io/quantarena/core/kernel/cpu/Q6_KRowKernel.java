@@ -138,6 +138,6 @@ final class Q6_KRowKernel implements RowKernel {
                 acc1 = s3.fma(FloatVector.broadcast(F, d * ((byte) (((sb + 6) < 8 ? (sc0) : (sc1)) >>> (8 * ((sb + 6) & 7))))), acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(ADD);
+        return sumLanes(acc0.add(acc1));
     }
 }

@@ -9,9 +9,11 @@ package io.quantarena.core.bench;
  * @param samples           tokens per second of each repetition
  * @param bandwidth         measured read bandwidth in bytes/s with the same threads (NaN for pp)
  * @param bytesPerToken     bytes one decoded token reads (NaN for pp)
+ * @param coresUsed         process CPU time over wall time during the timed repetitions: below
+ *                          {@code threads} when other processes took the cores (NaN if unknown)
  */
 public record BenchResult(String model, long size, long params, String backend, int threads, String test,
-                          double[] samples, double bandwidth, double bytesPerToken) {
+                          double[] samples, double bandwidth, double bytesPerToken, double coresUsed) {
 
     public BenchResult {
         if (samples.length == 0) {

@@ -5,13 +5,14 @@ import java.util.Locale;
 
 /**
  * Prints results as a markdown table in llama-bench's layout (model, size, params, backend,
- * threads, test, t/s as mean ± sd), plus the best repetition and, for generation, the measured
- * bandwidth, the bandwidth bound and the best run as a fraction of it.
+ * threads, test, t/s as mean ± sd), plus the best repetition, the cores the process actually got
+ * (the machine may be shared) and, for generation, the measured bandwidth, the bandwidth bound and
+ * the best run as a fraction of it.
  */
 public final class BenchTable {
 
-    private static final String HEADER = "| model | size | params | backend | threads | test | t/s | best t/s | read GB/s | bound t/s | % of bound |";
-    private static final String RULE = "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+    private static final String HEADER = "| model | size | params | backend | threads | test | t/s | best t/s | cores used | read GB/s | bound t/s | % of bound |";
+    private static final String RULE = "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
 
     private final PrintStream out;
 
@@ -29,8 +30,9 @@ public final class BenchTable {
                 ? String.format(Locale.ROOT, " %.1f | %.2f | %.0f%% |", r.bandwidth() / 1e9, r.boundTokensPerSecond(),
                 100 * r.fractionOfBound())
                 : " - | - | - |";
-        out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %.2f ± %.2f | %.2f |%s%n", r.model(), size(r.size()),
-                params(r.params()), r.backend(), r.threads(), r.test(), r.mean(), r.stddev(), r.best(), bound);
+        String cores = Double.isNaN(r.coresUsed()) ? "-" : String.format(Locale.ROOT, "%.2f", r.coresUsed());
+        out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %.2f ± %.2f | %.2f | %s |%s%n", r.model(), size(r.size()),
+                params(r.params()), r.backend(), r.threads(), r.test(), r.mean(), r.stddev(), r.best(), cores, bound);
         out.flush();
     }
 

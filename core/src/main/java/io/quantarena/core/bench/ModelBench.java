@@ -75,11 +75,12 @@ public final class ModelBench {
             if (cfg.nPrompt() > 0) {
                 double[] samples = new double[cfg.reps()];
                 promptSeconds(s, prompt);
+                CpuClock clock = CpuClock.start();
                 for (int r = 0; r < cfg.reps(); r++) {
                     samples[r] = prompt.length / promptSeconds(s, prompt);
                 }
                 BenchResult res = new BenchResult(name, size, params, be, threads, "pp" + cfg.nPrompt(), samples,
-                        Double.NaN, Double.NaN);
+                        Double.NaN, Double.NaN, clock.coresUsed());
                 results.add(res);
                 sink.accept(res);
             }
@@ -87,17 +88,36 @@ public final class ModelBench {
                 double[] samples = new double[cfg.reps()];
                 genSeconds(s, gen);
                 double bandwidth = MachineCeilings.readBandwidth(cfg.bandwidthBytes(), threads, 3);
+                CpuClock clock = CpuClock.start();
                 for (int r = 0; r < cfg.reps(); r++) {
                     samples[r] = gen.length / genSeconds(s, gen);
                 }
+                double cores = clock.coresUsed();
                 double bytes = DecodeTraffic.bytesPerToken(mf.model(), (gen.length + 1) / 2.0, cfg.cacheType());
                 BenchResult res = new BenchResult(name, size, params, be, threads, "tg" + cfg.nGen(), samples,
-                        bandwidth, bytes);
+                        bandwidth, bytes, cores);
                 results.add(res);
                 sink.accept(res);
             }
         }
         return results;
+    }
+
+    /** Process CPU time against wall time: how many cores the process actually had. */
+    private record CpuClock(long cpu0, long wall0) {
+        static CpuClock start() {
+            return new CpuClock(processCpuNanos(), System.nanoTime());
+        }
+
+        double coresUsed() {
+            long cpu = processCpuNanos();
+            return cpu < 0 || cpu0 < 0 ? Double.NaN : (double) (cpu - cpu0) / (System.nanoTime() - wall0);
+        }
+
+        private static long processCpuNanos() {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+        }
     }
 
     private static double promptSeconds(Session s, int[] prompt) {

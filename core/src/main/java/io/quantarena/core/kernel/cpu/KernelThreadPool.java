@@ -1,6 +1,7 @@
 package io.quantarena.core.kernel.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -8,8 +9,11 @@ import java.util.concurrent.locks.LockSupport;
  * plus {@code threads - 1} daemon workers). Chunks are claimed dynamically from the loop's own
  * counter, and the caller waits only for chunks that were claimed, never for a worker that has
  * not shown up yet: on shared cores a descheduled worker simply does no chunks, instead of
- * holding up every product until the scheduler runs it again. Workers spin briefly between loops
- * (a decode step issues hundreds of products a few microseconds apart), then park.
+ * holding up every product until the scheduler runs it again. Loops whose chunks may be computed
+ * twice ({@link #runRevocable}) go further: the caller redoes a chunk a worker started but has not
+ * finished in good time (a worker preempted mid-chunk would otherwise stall it for a whole
+ * scheduler time slice). Workers spin briefly between loops (a decode step issues hundreds of
+ * products a few microseconds apart), then park.
  */
 public final class KernelThreadPool implements AutoCloseable {
 
@@ -19,44 +23,129 @@ public final class KernelThreadPool implements AutoCloseable {
         void run(int worker, int chunk);
     }
 
+    /**
+     * A loop body whose chunks are pure functions of their inputs, so that a chunk may be computed
+     * by a worker and by the caller: workers compute into private storage and publish only if the
+     * caller has not taken the chunk over.
+     */
+    public interface RevocableChunkTask {
+        /** Computes {@code chunk} straight into the output (on the calling thread). */
+        void run(int chunk);
+
+        /** Computes {@code chunk} into {@code worker}'s private storage, leaving the output alone. */
+        void runPrivately(int worker, int chunk);
+
+        /** Copies {@code worker}'s private result for {@code chunk} into the output. */
+        void publish(int worker, int chunk);
+    }
+
     /** How long an idle worker spins for the next loop before parking. */
     private static final long WORKER_SPIN_NANOS = 200_000;
+    /** Least time the caller gives a worker to finish a chunk before computing it itself. */
+    private static final long STRAGGLER_GRACE_NANOS = 20_000;
     /** How long the caller spins for the last chunks before parking. */
     private static final long CALLER_SPIN_NANOS = 50_000;
+
+    /** Chunk owners in a revocable loop: 0 = a worker is computing it (or nobody yet). */
+    private static final int BY_WORKER = 1, BY_CALLER = 2;
 
     /** One parallel loop; a worker that arrives late finds its chunk counter exhausted. */
     private static final class Loop {
         final ChunkTask task;
+        final RevocableChunkTask revocable;
         final int chunks;
         final Thread caller;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
+        /** Revocable loops only: who publishes each chunk's result. */
+        final AtomicIntegerArray owner;
         volatile Throwable failure;
         volatile boolean callerParked;
 
-        Loop(ChunkTask task, int chunks, Thread caller) {
+        Loop(ChunkTask task, RevocableChunkTask revocable, int chunks, Thread caller) {
             this.task = task;
+            this.revocable = revocable;
             this.chunks = chunks;
             this.caller = caller;
+            this.owner = revocable == null ? null : new AtomicIntegerArray(chunks);
         }
 
-        /** Runs chunks until none is left; every claimed chunk counts as done, even when it failed. */
+        /** Runs chunks until none is left; every chunk counts as done once, even when it failed. */
         void work(int worker) {
             int c;
             while ((c = next.getAndIncrement()) < chunks) {
+                if (revocable != null && worker != 0) {
+                    workerChunk(worker, c);
+                    continue;
+                }
                 try {
                     if (failure == null) {
-                        task.run(worker, c);
+                        if (revocable != null) {
+                            owner.set(c, BY_CALLER);
+                            revocable.run(c);
+                        } else {
+                            task.run(worker, c);
+                        }
                     }
                 } catch (Throwable t) {
-                    if (failure == null) {
-                        failure = t;
-                    }
+                    fail(t);
                 } finally {
-                    if (done.incrementAndGet() == chunks && callerParked) {
-                        LockSupport.unpark(caller);
+                    countDone();
+                }
+            }
+        }
+
+        private void workerChunk(int worker, int c) {
+            try {
+                if (failure == null) {
+                    revocable.runPrivately(worker, c);
+                }
+            } catch (Throwable t) {
+                fail(t);
+            }
+            // publish unless the caller took the chunk over meanwhile
+            if (owner.compareAndSet(c, 0, BY_WORKER)) {
+                try {
+                    if (failure == null) {
+                        revocable.publish(worker, c);
+                    }
+                } catch (Throwable t) {
+                    fail(t);
+                } finally {
+                    countDone();
+                }
+            }
+        }
+
+        /** Caller: computes the chunks workers still hold; returns whether it took any. */
+        boolean takeOverStragglers() {
+            boolean took = false;
+            for (int c = 0; c < chunks; c++) {
+                if (owner.get(c) == 0 && owner.compareAndSet(c, 0, BY_CALLER)) {
+                    took = true;
+                    try {
+                        if (failure == null) {
+                            revocable.run(c);
+                        }
+                    } catch (Throwable t) {
+                        fail(t);
+                    } finally {
+                        countDone();
                     }
                 }
+            }
+            return took;
+        }
+
+        private void fail(Throwable t) {
+            if (failure == null) {
+                failure = t;
+            }
+        }
+
+        private void countDone() {
+            if (done.incrementAndGet() == chunks && callerParked) {
+                LockSupport.unpark(caller);
             }
         }
     }
@@ -97,13 +186,61 @@ public final class KernelThreadPool implements AutoCloseable {
             }
             return;
         }
-        Loop loop = new Loop(task, chunks, Thread.currentThread());
+        Loop loop = start(new Loop(task, null, chunks, Thread.currentThread()));
+        loop.work(0);
+        awaitDone(loop);
+        rethrow(loop);
+    }
+
+    /**
+     * Like {@link #run} for a loop whose chunks may be computed twice: once the caller has no
+     * chunk left to claim, it waits about twice its own mean chunk time for the workers and then
+     * computes the chunks they still hold itself.
+     */
+    public synchronized void runRevocable(int chunks, RevocableChunkTask task) {
+        if (closed) {
+            throw new IllegalStateException("kernel thread pool is closed");
+        }
+        if (chunks <= 0) {
+            return;
+        }
+        if (workers.length == 0 || chunks == 1) {
+            for (int c = 0; c < chunks; c++) {
+                task.run(c);
+            }
+            return;
+        }
+        Loop loop = start(new Loop(null, task, chunks, Thread.currentThread()));
+        long t0 = System.nanoTime();
+        loop.work(0);
+        if (loop.done.get() < chunks) {
+            // the caller's own chunks tell how long a chunk takes on a running thread
+            int own = 0;
+            for (int c = 0; c < chunks; c++) {
+                own += loop.owner.get(c) == BY_CALLER ? 1 : 0;
+            }
+            long perChunk = own == 0 ? STRAGGLER_GRACE_NANOS : (System.nanoTime() - t0) / own;
+            long deadline = System.nanoTime() + Math.max(STRAGGLER_GRACE_NANOS, 2 * perChunk);
+            while (loop.done.get() < chunks && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            if (loop.done.get() < chunks) {
+                loop.takeOverStragglers();
+            }
+        }
+        awaitDone(loop);
+        rethrow(loop);
+    }
+
+    private Loop start(Loop loop) {
         current = loop;
         for (Thread w : workers) {
             LockSupport.unpark(w); // cheap when the worker is spinning (it only leaves a permit)
         }
-        loop.work(0);
-        awaitDone(loop);
+        return loop;
+    }
+
+    private static void rethrow(Loop loop) {
         Throwable f = loop.failure;
         if (f != null) {
             if (f instanceof RuntimeException re) {

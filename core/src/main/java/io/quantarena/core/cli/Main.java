@@ -22,7 +22,9 @@ public final class Main {
             new ImatrixCommand(),
             new PerplexityCommand(),
             new GenerateCommand(),
-            new BenchKernelsCommand()
+            new BenchKernelsCommand(),
+            new SynthCommand(),
+            new BenchCommand()
     );
 
     private static final Map<String, Command> BY_NAME = COMMANDS.stream()

@@ -5,6 +5,7 @@ import io.quantarena.core.kernel.QuantizedVector;
 import io.quantarena.core.kernel.WeightMatrix;
 import io.quantarena.core.kernel.cpu.ActivationQuantizer;
 import io.quantarena.core.kernel.cpu.CpuMatrixKernels;
+import io.quantarena.core.kernel.cpu.KernelThreadPool;
 import io.quantarena.core.kernel.cpu.RowKernel;
 import io.quantarena.core.kernel.cpu.RowKernels;
 import io.quantarena.core.tensor.GgmlType;
@@ -14,7 +15,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The forward-pass operations on the CPU: weight products through {@link MatrixKernels} (Vector
- * API), attention over a {@link WorkerPool}, the small element-wise steps on the calling thread.
+ * API) and attention on one {@link KernelThreadPool}, the small element-wise steps on the calling thread.
  */
 public final class CpuBackend implements Backend {
 
@@ -30,13 +31,10 @@ public final class CpuBackend implements Backend {
     private MemorySegment quantized;
     private float[] activations = new float[0];
     private float[] rowBuffer = new float[0];
+    private final KernelThreadPool pool;
     private final MatrixKernels kernels;
     private final MatrixKernels serialKernels;
-    private final WorkerPool pool;
-    private final ThreadLocal<float[]> scoreBuffer = ThreadLocal.withInitial(() -> new float[0]);
-    private float[] keys = new float[0];
-    private float[] keysT = new float[0];
-    private float[] values = new float[0];
+    private final AttentionScratch[] attentionScratch;
 
     /** A backend whose products consume activations like the reference tools ({@link ActivationFormat}). */
     public CpuBackend(int threads) {
@@ -49,9 +47,15 @@ public final class CpuBackend implements Backend {
      */
     public CpuBackend(int threads, boolean referenceActivations) {
         this.referenceActivations = referenceActivations;
-        this.kernels = new CpuMatrixKernels(threads);
+        // one pool for the weight products and attention: a second set of waiting threads would
+        // compete with the first for the same cores
+        this.pool = new KernelThreadPool(threads);
+        this.kernels = new CpuMatrixKernels(pool);
         this.serialKernels = threads == 1 ? kernels : new CpuMatrixKernels(1);
-        this.pool = new WorkerPool(threads);
+        this.attentionScratch = new AttentionScratch[threads];
+        for (int i = 0; i < threads; i++) {
+            attentionScratch[i] = new AttentionScratch();
+        }
     }
 
     @Override
@@ -122,59 +126,80 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int len) {
-        TensorMath.swiglu(gate, 0, up, 0, len);
+        VectorOps.swiglu(gate, up, len);
     }
 
     @Override
     public void attention(float[] q, int n, int[] positions, KvCache cache, int layer, int nKv, AttentionConfig cfg,
                           float[] out) {
         int hd = cfg.headDim();
-        int kvDim = cfg.nHeadKv() * hd;
         int qDim = cfg.nHead() * hd;
         int group = cfg.nHead() / cfg.nHeadKv();
-        if (keys.length < nKv * kvDim) {
-            keys = new float[nKv * kvDim];
-            keysT = new float[nKv * kvDim];
-            values = new float[nKv * kvDim];
-        }
-        cache.readKeys(layer, 0, nKv, keys);
-        cache.readValues(layer, 0, nKv, values);
-        // keys transposed ([kvh·headDim + d][cell]) so that the scores vectorise over cells
-        transpose(keys, nKv, kvDim, keysT);
-        float[] kT = keysT;
         int tokenTiles = (n + ATTN_TOKEN_TILE - 1) / ATTN_TOKEN_TILE;
         long work = (long) n * cfg.nHead() * hd * Math.max(1, nKv / 2);
-        java.util.function.IntConsumer body = task -> {
-            int h = task / tokenTiles;
+        // one task per (KV head, token tile): it widens that head's keys and values for the cells its
+        // tokens can see once, then serves the query heads of its group
+        KernelThreadPool.ChunkTask body = (worker, task) -> {
+            int kvh = task / tokenTiles;
             int t0 = (task % tokenTiles) * ATTN_TOKEN_TILE;
             int t1 = Math.min(n, t0 + ATTN_TOKEN_TILE);
-            int kvh = h / group;
-            float[] s = buffer(scoreBuffer, nKv);
+            int cellLo = Integer.MAX_VALUE;
+            int cellHi = 0;
             for (int t = t0; t < t1; t++) {
                 int p = positions[t];
                 if (p >= nKv) {
                     throw new IllegalStateException("query position " + p + " has no KV cell (cache holds " + nKv + ")");
                 }
-                int lo = cfg.chunk() > 0 ? (p / cfg.chunk()) * cfg.chunk() : 0;
-                int len = p - lo + 1;
-                int qo = t * qDim + h * hd;
-                java.util.Arrays.fill(s, 0, len, 0f);
-                for (int d = 0; d < hd; d++) {
-                    VectorOps.axpy(q[qo + d], kT, (kvh * hd + d) * nKv + lo, s, 0, len);
+                cellLo = Math.min(cellLo, cfg.chunk() > 0 ? (p / cfg.chunk()) * cfg.chunk() : 0);
+                cellHi = Math.max(cellHi, p + 1);
+            }
+            int cells = cellHi - cellLo;
+            AttentionScratch sc = scratch(worker, cells, hd);
+            cache.keysTransposed(layer, kvh * hd, hd, cellLo, cells, sc.keysT);
+            cache.values(layer, kvh * hd, hd, cellLo, cells, sc.values);
+            float[] s = sc.scores;
+            for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+                for (int t = t0; t < t1; t++) {
+                    int p = positions[t];
+                    int lo = cfg.chunk() > 0 ? (p / cfg.chunk()) * cfg.chunk() : 0;
+                    int len = p - lo + 1;
+                    int qo = t * qDim + h * hd;
+                    java.util.Arrays.fill(s, 0, len, 0f);
+                    for (int d = 0; d < hd; d++) {
+                        VectorOps.axpy(q[qo + d], sc.keysT, d * cells + (lo - cellLo), s, 0, len);
+                    }
+                    VectorOps.softmax(s, len, cfg.scale());
+                    VectorOps.weightedRowSum(s, len, sc.values, (lo - cellLo) * hd, hd, out, qo, hd);
                 }
-                VectorOps.softmax(s, len, cfg.scale());
-                int oo = t * qDim + h * hd;
-                VectorOps.weightedRowSum(s, len, values, lo * kvDim + kvh * hd, kvDim, out, oo, hd);
             }
         };
-        int tasks = cfg.nHead() * tokenTiles;
+        int tasks = cfg.nHeadKv() * tokenTiles;
         if (work < PARALLEL_ATTENTION_WORK) {
             for (int i = 0; i < tasks; i++) {
-                body.accept(i);
+                body.run(0, i);
             }
         } else {
             pool.run(tasks, body);
         }
+    }
+
+    /** Per-thread attention buffers: scores of one query, one KV head's keys (transposed) and values. */
+    private static final class AttentionScratch {
+        float[] scores = new float[0];
+        float[] keysT = new float[0];
+        float[] values = new float[0];
+    }
+
+    private AttentionScratch scratch(int worker, int cells, int headDim) {
+        AttentionScratch sc = attentionScratch[worker];
+        if (sc.scores.length < cells) {
+            sc.scores = new float[cells];
+        }
+        if (sc.keysT.length < cells * headDim) {
+            sc.keysT = new float[cells * headDim];
+            sc.values = new float[cells * headDim];
+        }
+        return sc;
     }
 
     /**
@@ -250,32 +275,13 @@ public final class CpuBackend implements Backend {
         return activations;
     }
 
-    /** dst[c·rows + r] = src[r·cols + c]. */
-    private static void transpose(float[] src, int rows, int cols, float[] dst) {
-        for (int r = 0; r < rows; r++) {
-            int so = r * cols;
-            for (int c = 0; c < cols; c++) {
-                dst[c * rows + r] = src[so + c];
-            }
-        }
-    }
-
-    private static float[] buffer(ThreadLocal<float[]> holder, int size) {
-        float[] b = holder.get();
-        if (b.length < size) {
-            b = new float[size];
-            holder.set(b);
-        }
-        return b;
-    }
-
     @Override
     public void close() {
-        pool.close();
         kernels.close();
         if (serialKernels != kernels) {
             serialKernels.close();
         }
+        pool.close();
         arena.close();
     }
 }

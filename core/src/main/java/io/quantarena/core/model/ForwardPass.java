@@ -98,12 +98,17 @@ final class ForwardPass {
                 float[] normed = new float[rows * hp.nEmbd()];
                 System.arraycopy(h, from * hp.nEmbd(), normed, 0, rows * hp.nEmbd());
                 backend.rmsNorm(normed, rows, hp.nEmbd(), model.outputNorm(), hp.rmsEps(), normed);
-                float[] out = new float[rows * nVocab];
                 if (observer != null) {
                     observer.dense(model.output(), normed, rows);
                 }
-                backend.matMul(model.output(), normed, rows, out);
-                System.arraycopy(out, 0, logits, (start + from - logitsFrom) * nVocab, rows * nVocab);
+                int at = (start + from - logitsFrom) * nVocab;
+                if (at == 0 && rows * nVocab == logits.length) {
+                    backend.matMul(model.output(), normed, rows, logits); // the usual case: no copy of the logits
+                } else {
+                    float[] out = new float[rows * nVocab];
+                    backend.matMul(model.output(), normed, rows, out);
+                    System.arraycopy(out, 0, logits, at, rows * nVocab);
+                }
             }
         }
         return logits;

@@ -3,6 +3,12 @@ package io.quantarena.core.model;
 import io.quantarena.core.quant.QuantCodec;
 import io.quantarena.core.quant.QuantCodecs;
 import io.quantarena.core.tensor.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
@@ -10,8 +16,18 @@ import java.lang.foreign.MemorySegment;
  * Keys and values of one sequence, per layer, position-indexed (cell p holds position p).
  * Values are rounded to the storage type when written, so that attention sees exactly what a
  * ggml cache of that type would hold (f16 by default, like llama.cpp).
+ *
+ * <p>F32 and F16 keys are stored transposed, one row of {@code capacity} cells per key channel,
+ * because attention scores are computed vectorised over cells: a head's keys for a range of cells
+ * are then contiguous and are read (and widened) once per step, with no transpose. Values keep one
+ * row of {@code kvDim} per cell. Q8_0 stores one quantized row of keys and of values per cell
+ * (its blocks run along the channels) and is decoded when read.
  */
 public final class KvCache {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16));
 
     private final KvCacheType type;
     private final int nLayer;
@@ -25,6 +41,7 @@ public final class KvCache {
     private final MemorySegment[] q8V;
     private final QuantCodec q8Codec;
     private final long q8RowBytes;
+    private final ThreadLocal<float[]> q8Row;
     private int used;
 
     public KvCache(KvCacheType type, int nLayer, int capacity, int kvDim) {
@@ -57,10 +74,12 @@ public final class KvCache {
                 q8K[l] = MemorySegment.ofArray(new byte[Math.toIntExact(q8RowBytes * capacity)]);
                 q8V[l] = MemorySegment.ofArray(new byte[Math.toIntExact(q8RowBytes * capacity)]);
             }
+            q8Row = ThreadLocal.withInitial(() -> new float[kvDim]);
         } else {
             q8Codec = null;
             q8RowBytes = 0;
             q8K = q8V = null;
+            q8Row = null;
         }
     }
 
@@ -107,14 +126,23 @@ public final class KvCache {
         int base = pos * kvDim;
         switch (type) {
             case F32 -> {
-                System.arraycopy(k, 0, f32K[layer], base, len);
+                float[] dk = f32K[layer];
+                for (int t = 0; t < n; t++) {
+                    for (int c = 0; c < kvDim; c++) {
+                        dk[c * capacity + pos + t] = k[t * kvDim + c];
+                    }
+                }
                 System.arraycopy(v, 0, f32V[layer], base, len);
             }
             case F16 -> {
                 short[] dk = f16K[layer];
                 short[] dv = f16V[layer];
+                for (int t = 0; t < n; t++) {
+                    for (int c = 0; c < kvDim; c++) {
+                        dk[c * capacity + pos + t] = Float.floatToFloat16(k[t * kvDim + c]);
+                    }
+                }
                 for (int i = 0; i < len; i++) {
-                    dk[base + i] = Float.floatToFloat16(k[i]);
                     dv[base + i] = Float.floatToFloat16(v[i]);
                 }
             }
@@ -125,37 +153,112 @@ public final class KvCache {
         }
     }
 
-    /** Copies keys of positions {@code [from, from+n)} of a layer as floats into {@code dst}. */
-    public void readKeys(int layer, int from, int n, float[] dst) {
-        read(layer, from, n, dst, true);
-    }
-
-    /** Copies values of positions {@code [from, from+n)} of a layer as floats into {@code dst}. */
-    public void readValues(int layer, int from, int n, float[] dst) {
-        read(layer, from, n, dst, false);
-    }
-
-    private void read(int layer, int from, int n, float[] dst, boolean keys) {
-        if (layer < 0 || layer >= nLayer || from < 0 || from + n > capacity) {
-            throw new IndexOutOfBoundsException("KV cache read of layer " + layer + " positions " + from + ".."
-                    + (from + n - 1) + " (capacity " + capacity + ")");
-        }
-        int len = n * kvDim;
-        int base = from * kvDim;
+    /**
+     * Keys of channels {@code [channel, channel+channels)} for cells {@code [from, from+n)}, transposed:
+     * {@code dst[c·n + j]} = key channel {@code channel+c} of cell {@code from+j}. Safe to call from
+     * several threads at once.
+     */
+    public void keysTransposed(int layer, int channel, int channels, int from, int n, float[] dst) {
+        check(layer, channel, channels, from, n);
         switch (type) {
-            case F32 -> System.arraycopy(keys ? f32K[layer] : f32V[layer], base, dst, 0, len);
+            case F32 -> {
+                float[] src = f32K[layer];
+                for (int c = 0; c < channels; c++) {
+                    System.arraycopy(src, (channel + c) * capacity + from, dst, c * n, n);
+                }
+            }
             case F16 -> {
-                short[] src = keys ? f16K[layer] : f16V[layer];
-                for (int i = 0; i < len; i++) {
-                    dst[i] = Float.float16ToFloat(src[base + i]);
+                short[] src = f16K[layer];
+                for (int c = 0; c < channels; c++) {
+                    widen(src, (channel + c) * capacity + from, dst, c * n, n);
                 }
             }
             case Q8_0 -> {
-                MemorySegment src = keys ? q8K[layer] : q8V[layer];
-                for (int r = 0; r < n; r++) {
-                    q8Codec.dequantizeRow(src, (from + r) * q8RowBytes, dst, r * kvDim, kvDim);
+                float[] row = q8Row.get();
+                for (int j = 0; j < n; j++) {
+                    q8Codec.dequantizeRow(q8K[layer], (from + j) * q8RowBytes, row, 0, kvDim);
+                    for (int c = 0; c < channels; c++) {
+                        dst[c * n + j] = row[channel + c];
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * Values of channels {@code [channel, channel+channels)} for cells {@code [from, from+n)}, one
+     * row per cell: {@code dst[j·channels + c]}. Safe to call from several threads at once.
+     */
+    public void values(int layer, int channel, int channels, int from, int n, float[] dst) {
+        check(layer, channel, channels, from, n);
+        switch (type) {
+            case F32 -> {
+                float[] src = f32V[layer];
+                for (int j = 0; j < n; j++) {
+                    System.arraycopy(src, (from + j) * kvDim + channel, dst, j * channels, channels);
+                }
+            }
+            case F16 -> {
+                short[] src = f16V[layer];
+                if (channels == kvDim) {
+                    widen(src, from * kvDim, dst, 0, n * kvDim);
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        widen(src, (from + j) * kvDim + channel, dst, j * channels, channels);
+                    }
+                }
+            }
+            case Q8_0 -> {
+                float[] row = q8Row.get();
+                for (int j = 0; j < n; j++) {
+                    q8Codec.dequantizeRow(q8V[layer], (from + j) * q8RowBytes, row, 0, kvDim);
+                    System.arraycopy(row, channel, dst, j * channels, channels);
+                }
+            }
+        }
+    }
+
+    /** Copies keys of positions {@code [from, from+n)} of a layer as floats into {@code dst} (rows of kvDim). */
+    public void readKeys(int layer, int from, int n, float[] dst) {
+        float[] t = new float[n * kvDim];
+        keysTransposed(layer, 0, kvDim, from, n, t);
+        for (int c = 0; c < kvDim; c++) {
+            for (int j = 0; j < n; j++) {
+                dst[j * kvDim + c] = t[c * n + j];
+            }
+        }
+    }
+
+    /** Copies values of positions {@code [from, from+n)} of a layer as floats into {@code dst} (rows of kvDim). */
+    public void readValues(int layer, int from, int n, float[] dst) {
+        values(layer, 0, kvDim, from, n, dst);
+    }
+
+    private void check(int layer, int channel, int channels, int from, int n) {
+        if (layer < 0 || layer >= nLayer || from < 0 || n < 0 || from + n > capacity || channel < 0 || channels < 0
+                || channel + channels > kvDim) {
+            throw new IndexOutOfBoundsException("KV cache read of layer " + layer + " positions " + from + ".."
+                    + (from + n - 1) + " channels " + channel + ".." + (channel + channels - 1) + " (capacity "
+                    + capacity + ", " + kvDim + " channels, " + nLayer + " layers)");
+        }
+    }
+
+    /**
+     * fp16 → float for {@code n} values, vectorised: exponent and mantissa shifted into float
+     * position and multiplied by 2^112 re-bias the exponent (and normalise subnormals) exactly;
+     * Inf/NaN get exponent 255. Same results as {@link Float#float16ToFloat}.
+     */
+    static void widen(short[] src, int so, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (int bound = n - F.length(); i <= bound; i += F.length()) {
+            IntVector h = (IntVector) ShortVector.fromArray(S, src, so + i).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(mag.or(0x7F800000), h.and(0x7C00).eq(0x7C00));
+            bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = Float.float16ToFloat(src[so + i]);
         }
     }
 }

@@ -60,7 +60,7 @@ class MainTest {
         Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("quantarena: unknown command 'frobnicate' (commands: gguf-info, quantize")
-                .contains("perplexity", "generate", "bench-kernels");
+                .contains("perplexity", "generate", "bench-kernels", "synth", "bench");
 
         Result missingArg = run("gguf-info");
         assertThat(missingArg.code()).isEqualTo(2);

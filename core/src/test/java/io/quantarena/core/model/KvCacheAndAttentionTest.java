@@ -90,18 +90,54 @@ class KvCacheAndAttentionTest {
     }
 
     @Test
-    void workerPoolRunsEveryTaskOnceAndPropagatesFailures() {
-        try (WorkerPool pool = new WorkerPool(3)) {
-            for (int round = 0; round < 50; round++) {
-                int[] hits = new int[100];
-                pool.run(100, i -> hits[i]++);
-                assertThat(hits).containsOnly(1);
-            }
-            assertThatThrownBy(() -> pool.run(10, i -> {
-                if (i == 7) {
-                    throw new IllegalStateException("task 7");
+    void transposedKeysAndValueSlicesOfEveryCacheType() {
+        int kvDim = 64;
+        float[] k = new float[3 * kvDim];
+        float[] v = new float[3 * kvDim];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) Math.cos(i * 0.11) * (1 + i % 7);
+            v[i] = (float) Math.sin(i * 0.23) * (1 + i % 5);
+        }
+        for (KvCacheType type : KvCacheType.values()) {
+            KvCache cache = new KvCache(type, 2, 5, kvDim);
+            cache.store(1, 2, 3, k, v);
+            float[] rows = new float[3 * kvDim];
+            float[] vrows = new float[3 * kvDim];
+            cache.readKeys(1, 2, 3, rows);
+            cache.readValues(1, 2, 3, vrows);
+            // channels 32..47 of cells 3..4, as the attention of KV head 2 of dim 16 reads them
+            float[] kt = new float[16 * 2];
+            float[] vs = new float[2 * 16];
+            cache.keysTransposed(1, 32, 16, 3, 2, kt);
+            cache.values(1, 32, 16, 3, 2, vs);
+            for (int c = 0; c < 16; c++) {
+                for (int j = 0; j < 2; j++) {
+                    assertThat(kt[c * 2 + j]).as(type + " key").isEqualTo(rows[(1 + j) * kvDim + 32 + c]);
+                    assertThat(vs[j * 16 + c]).as(type + " value").isEqualTo(vrows[(1 + j) * kvDim + 32 + c]);
                 }
-            })).hasMessage("task 7");
+            }
+            if (type == KvCacheType.F16) {
+                assertThat(rows[kvDim + 5]).isEqualTo(Float.float16ToFloat(Float.floatToFloat16(k[kvDim + 5])));
+            }
+            assertThatThrownBy(() -> cache.keysTransposed(1, 60, 8, 0, 1, kt)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void f16WideningMatchesTheScalarConversionForEveryHalf() {
+        short[] all = new short[65536];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (short) i;
+        }
+        float[] wide = new float[all.length];
+        KvCache.widen(all, 0, wide, 0, all.length);
+        for (int i = 0; i < all.length; i++) {
+            float expected = Float.float16ToFloat(all[i]);
+            if (Float.isNaN(expected)) {
+                assertThat(wide[i]).isNaN();
+            } else {
+                assertThat(Float.floatToRawIntBits(wide[i])).as("half 0x%04x", i).isEqualTo(Float.floatToRawIntBits(expected));
+            }
         }
     }
 

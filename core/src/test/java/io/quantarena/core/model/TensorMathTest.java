@@ -59,6 +59,26 @@ class TensorMathTest {
     }
 
     @Test
+    void vectorisedSwigluGivesTheScalarResultsBitForBit() {
+        int n = 1000; // not a multiple of the vector length: the tail takes the scalar path
+        float[] gate = new float[n];
+        float[] up = new float[n];
+        java.util.Random rnd = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            gate[i] = (float) (rnd.nextGaussian() * (i % 3 == 0 ? 40 : 2));
+            up[i] = (float) rnd.nextGaussian();
+        }
+        gate[3] = -200f;
+        gate[6] = 200f;
+        float[] scalar = gate.clone();
+        TensorMath.swiglu(scalar, 0, up, 0, n);
+        VectorOps.swiglu(gate, up, n);
+        for (int i = 0; i < n; i++) {
+            assertThat(Float.floatToRawIntBits(gate[i])).as("element %d", i).isEqualTo(Float.floatToRawIntBits(scalar[i]));
+        }
+    }
+
+    @Test
     void softmaxNormalisesAndIgnoresMaskedEntries() {
         float[] s = {1f, 2f, Float.NEGATIVE_INFINITY};
         TensorMath.softmax(s, 0, 3);

@@ -22,9 +22,11 @@ public final class CpuMatrixKernels implements MatrixKernels {
     private static final int CHUNKS_PER_THREAD = 8;
 
     private final KernelThreadPool pool;
+    private final boolean ownsPool;
     private final float[][] tileScratch;
     private final float[][] rowScratch;
-    private final MatVecTask matVecTask = new MatVecTask();
+    /** Per-thread results of matrix-vector chunks before they are published (index = worker). */
+    private final float[][] privateRows;
     private final MatMulTask matMulTask = new MatMulTask();
     private final MatVecsTask matVecsTask = new MatVecsTask();
     private float[][] vectorCopies = new float[0][];
@@ -33,9 +35,23 @@ public final class CpuMatrixKernels implements MatrixKernels {
     private float[] dequantizedActivation = new float[0];
 
     public CpuMatrixKernels(int threads) {
-        this.pool = new KernelThreadPool(threads);
-        this.tileScratch = new float[threads][KC * GemmTile.ROWS];
-        this.rowScratch = new float[threads][KC];
+        this(new KernelThreadPool(threads), true);
+    }
+
+    /**
+     * Kernels running on a pool shared with other work (e.g. a model runtime's attention), so that
+     * only one set of worker threads waits for work; the pool is not closed by {@link #close()}.
+     */
+    public CpuMatrixKernels(KernelThreadPool pool) {
+        this(pool, false);
+    }
+
+    private CpuMatrixKernels(KernelThreadPool pool, boolean ownsPool) {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+        this.tileScratch = new float[pool.threads()][KC * GemmTile.ROWS];
+        this.rowScratch = new float[pool.threads()][KC];
+        this.privateRows = new float[pool.threads()][0];
     }
 
     /** A backend using all available processors. */
@@ -76,22 +92,12 @@ public final class CpuMatrixKernels implements MatrixKernels {
             VectorSupport.sums16(x, 0, cols, groupSums);
             sums = groupSums;
         }
-        MatVecTask t = matVecTask;
-        t.kernel = kernel;
-        t.data = w.data();
-        t.rowBytes = w.rowBytes();
-        t.cols = cols;
-        t.x = x;
-        t.sums = sums;
-        t.y = y;
-        t.rowFrom = rowFrom;
-        t.rowTo = rowTo;
         long rows = rowTo - rowFrom;
-        t.chunkRows = Math.max(16, (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
-        pool.run((int) ((rows + t.chunkRows - 1) / t.chunkRows), t);
-        t.x = null;
-        t.y = null;
-        t.sums = null;
+        int chunkRows = (int) Math.max(16, (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
+        int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
+        // a new task per call: a worker that was overtaken may still be reading an older one
+        pool.runRevocable(chunks, new MatVecTask(kernel, w.data(), w.rowBytes(), cols, x, sums, y, rowFrom, rowTo,
+                chunkRows, privateRows));
     }
 
     @Override
@@ -181,29 +187,46 @@ public final class CpuMatrixKernels implements MatrixKernels {
 
     @Override
     public void close() {
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 
-    private static final class MatVecTask implements KernelThreadPool.ChunkTask {
-        RowKernel kernel;
-        MemorySegment data;
-        long rowBytes;
-        int cols;
-        float[] x;
-        float[] sums;
-        float[] y;
-        long rowFrom;
-        long rowTo;
-        long chunkRows;
+    /** Rows of y in chunks; workers compute into their private rows and publish (see {@link KernelThreadPool#runRevocable}). */
+    private record MatVecTask(RowKernel kernel, MemorySegment data, long rowBytes, int cols, float[] x, float[] sums,
+                              float[] y, long rowFrom, long rowTo, int chunkRows, float[][] privateRows)
+            implements KernelThreadPool.RevocableChunkTask {
 
         @Override
-        public void run(int worker, int chunk) {
-            long r0 = rowFrom + chunk * chunkRows;
+        public void run(int chunk) {
+            long r0 = rowFrom + (long) chunk * chunkRows;
             long r1 = Math.min(rowTo, r0 + chunkRows);
             RowKernel k = kernel;
             for (long r = r0; r < r1; r++) {
                 y[(int) (r - rowFrom)] = k.dot(data, r * rowBytes, x, sums, cols);
             }
+        }
+
+        @Override
+        public void runPrivately(int worker, int chunk) {
+            long r0 = rowFrom + (long) chunk * chunkRows;
+            long r1 = Math.min(rowTo, r0 + chunkRows);
+            float[] out = privateRows[worker];
+            if (out.length < chunkRows) {
+                out = new float[chunkRows];
+                privateRows[worker] = out;
+            }
+            RowKernel k = kernel;
+            for (long r = r0; r < r1; r++) {
+                out[(int) (r - r0)] = k.dot(data, r * rowBytes, x, sums, cols);
+            }
+        }
+
+        @Override
+        public void publish(int worker, int chunk) {
+            long r0 = rowFrom + (long) chunk * chunkRows;
+            int n = (int) (Math.min(rowTo, r0 + chunkRows) - r0);
+            System.arraycopy(privateRows[worker], 0, y, (int) (r0 - rowFrom), n);
         }
     }
 

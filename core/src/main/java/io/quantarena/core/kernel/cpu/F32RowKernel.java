@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.F;
+import static io.quantarena.core.kernel.cpu.VectorSupport.sumLanes;
 import static io.quantarena.core.kernel.cpu.VectorSupport.FL;
 import static io.quantarena.core.kernel.cpu.VectorSupport.LE;
 import static io.quantarena.core.kernel.cpu.VectorSupport.LE_FLOAT;
@@ -38,7 +39,7 @@ final class F32RowKernel implements RowKernel {
         for (; i <= n - FL; i += FL) {
             a0 = FloatVector.fromMemorySegment(F, w, rowOffset + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), a0);
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) {
             s += w.get(LE_FLOAT, rowOffset + 4L * i) * x[i];
         }

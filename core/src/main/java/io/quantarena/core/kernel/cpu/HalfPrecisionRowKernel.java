@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.F;
+import static io.quantarena.core.kernel.cpu.VectorSupport.sumLanes;
 import static io.quantarena.core.kernel.cpu.VectorSupport.FL;
 import static io.quantarena.core.kernel.cpu.VectorSupport.I;
 import static io.quantarena.core.kernel.cpu.VectorSupport.LE;
@@ -86,7 +87,7 @@ final class HalfPrecisionRowKernel implements RowKernel {
                 a1 = f.fma(FloatVector.fromArray(F, x, i), a1);
             }
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) {
             s += scalar(w, rowOffset + 2L * i) * x[i];
         }

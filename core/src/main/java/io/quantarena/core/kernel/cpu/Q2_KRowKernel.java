@@ -175,6 +175,6 @@ final class Q2_KRowKernel implements RowKernel {
             }
             minTerm += Float.float16ToFloat(w.get(LE_SHORT, q + 82)) * mins;
         }
-        return acc0.add(acc1).reduceLanes(ADD) - minTerm;
+        return sumLanes(acc0.add(acc1)) - minTerm;
     }
 }

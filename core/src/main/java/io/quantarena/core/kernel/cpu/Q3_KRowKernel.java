@@ -179,6 +179,6 @@ final class Q3_KRowKernel implements RowKernel {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(ADD);
+        return sumLanes(acc0.add(acc1));
     }
 }

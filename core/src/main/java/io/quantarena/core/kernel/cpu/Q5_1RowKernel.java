@@ -94,6 +94,6 @@ final class Q5_1RowKernel implements RowKernel {
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc);
             minTerm += Float.float16ToFloat(w.get(LE_SHORT, q + 2)) * (xSums16[2 * b] + xSums16[2 * b + 1]);
         }
-        return acc.reduceLanes(ADD) + minTerm;
+        return sumLanes(acc) + minTerm;
     }
 }

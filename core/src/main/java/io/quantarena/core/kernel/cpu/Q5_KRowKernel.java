@@ -177,6 +177,6 @@ final class Q5_KRowKernel implements RowKernel {
             }
             minTerm += Float.float16ToFloat(w.get(LE_SHORT, q + 2)) * mins;
         }
-        return acc0.add(acc1).reduceLanes(ADD) - minTerm;
+        return sumLanes(acc0.add(acc1)) - minTerm;
     }
 }

@@ -91,6 +91,6 @@ final class Q6_0RowKernel implements RowKernel {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, q))), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

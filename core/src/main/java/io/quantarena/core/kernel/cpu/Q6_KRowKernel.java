@@ -188,6 +188,6 @@ final class Q6_KRowKernel implements RowKernel {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(ADD);
+        return sumLanes(acc0.add(acc1));
     }
 }

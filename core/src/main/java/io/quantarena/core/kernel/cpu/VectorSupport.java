@@ -7,6 +7,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -44,6 +45,22 @@ final class VectorSupport {
     static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
+    // Shuffles of a lane sum in a fixed tree order: lane i with lane i ^ k for k = 8, 4, 2, 1 (as far
+    // as the vector is wide). Static finals, so that C2 sees constants.
+    private static final VectorShuffle<Float> XOR_8 = VectorShuffle.fromOp(F, i -> (i ^ 8) & (FL - 1));
+    private static final VectorShuffle<Float> XOR_4 = VectorShuffle.fromOp(F, i -> (i ^ 4) & (FL - 1));
+    private static final VectorShuffle<Float> XOR_2 = VectorShuffle.fromOp(F, i -> i ^ 2);
+    private static final VectorShuffle<Float> XOR_1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+
+    /** Shuffles broadcasting lane j (j mod FL) to every lane, for per-sub-block scales held in one vector. */
+    static final VectorShuffle<Float> LANE_0 = broadcastLane(0), LANE_1 = broadcastLane(1), LANE_2 = broadcastLane(2),
+            LANE_3 = broadcastLane(3), LANE_4 = broadcastLane(4), LANE_5 = broadcastLane(5), LANE_6 = broadcastLane(6),
+            LANE_7 = broadcastLane(7);
+
+    private static VectorShuffle<Float> broadcastLane(int j) {
+        return VectorShuffle.fromOp(F, i -> j % FL);
+    }
+
     static {
         if (FL > 16 || 16 % FL != 0) {
             throw new IllegalStateException("unsupported float vector length " + FL + " (expected 4, 8 or 16 lanes)");
@@ -51,6 +68,24 @@ final class VectorSupport {
     }
 
     private VectorSupport() {
+    }
+
+    /**
+     * Σ lanes of {@code v} in a fixed tree order. {@code reduceLanes(ADD)} adds lane by lane when
+     * interpreted and as a tree once C2 compiles it, so a dot product would change with JIT state;
+     * lanewise adds of constant shuffles give the same bits in every tier. Small enough that C2
+     * always inlines it (the vector is not boxed).
+     */
+    static float sumLanes(FloatVector v) {
+        if (FL >= 16) {
+            v = v.add(v.rearrange(XOR_8));
+        }
+        if (FL >= 8) {
+            v = v.add(v.rearrange(XOR_4));
+        }
+        v = v.add(v.rearrange(XOR_2));
+        v = v.add(v.rearrange(XOR_1));
+        return v.lane(0);
     }
 
     static float fp16(MemorySegment s, long off) {

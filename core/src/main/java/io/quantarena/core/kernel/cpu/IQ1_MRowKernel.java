@@ -91,6 +91,6 @@ final class IQ1_MRowKernel extends LatticeRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, superScale(sc)), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

@@ -83,6 +83,6 @@ final class IQ1_SRowKernel extends LatticeRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

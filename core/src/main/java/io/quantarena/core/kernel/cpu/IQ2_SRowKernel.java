@@ -80,6 +80,6 @@ final class IQ2_SRowKernel extends LatticeRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return 0.25f * acc.reduceLanes(ADD);
+        return 0.25f * sumLanes(acc);
     }
 }

@@ -249,6 +249,6 @@ final class IQ3_KRowKernel extends IqkRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

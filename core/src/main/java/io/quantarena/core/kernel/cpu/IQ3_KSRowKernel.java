@@ -92,6 +92,6 @@ final class IQ3_KSRowKernel extends IqkRowKernel {
                 }
             }
         }
-        return fp16(w, rowOffset) * acc0.add(acc1).reduceLanes(ADD);
+        return fp16(w, rowOffset) * sumLanes(acc0.add(acc1));
     }
 }

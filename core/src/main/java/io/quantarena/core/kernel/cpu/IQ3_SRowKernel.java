@@ -96,6 +96,6 @@ final class IQ3_SRowKernel extends LatticeRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

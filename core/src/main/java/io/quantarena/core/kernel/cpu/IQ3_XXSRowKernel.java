@@ -86,6 +86,6 @@ final class IQ3_XXSRowKernel extends LatticeRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return 0.5f * acc.reduceLanes(ADD);
+        return 0.5f * sumLanes(acc);
     }
 }

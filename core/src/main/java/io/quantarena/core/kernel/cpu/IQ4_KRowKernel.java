@@ -211,6 +211,6 @@ final class IQ4_KRowKernel extends IqkRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

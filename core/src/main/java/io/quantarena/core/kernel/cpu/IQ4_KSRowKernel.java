@@ -138,6 +138,6 @@ final class IQ4_KSRowKernel extends IqkRowKernel {
                 acc1 = s1.fma(FloatVector.broadcast(F, ODD_SCALES[sc1]), acc1);
             }
         }
-        return w.get(LE_FLOAT, rowOffset) * acc0.add(acc1).reduceLanes(ADD);
+        return w.get(LE_FLOAT, rowOffset) * sumLanes(acc0.add(acc1));
     }
 }

@@ -103,6 +103,6 @@ final class IQ6_KRowKernel extends IqkRowKernel {
             }
             acc = a0.add(a1).fma(FloatVector.broadcast(F, fp16(w, q)), acc);
         }
-        return acc.reduceLanes(ADD);
+        return sumLanes(acc);
     }
 }

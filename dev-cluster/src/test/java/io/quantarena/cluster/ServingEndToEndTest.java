@@ -214,6 +214,27 @@ class ServingEndToEndTest {
     }
 
     @Test
+    void aPlainCompletionWhoseClientHangsUpFreesItsSlotAtOnce() throws Exception {
+        waitFor(() -> metric("quantarena_active_sequences") == 0, Duration.ofSeconds(60), "no sequence from earlier tests");
+        byte[] body = """
+                {"model":"tiny-llama4","prompt":"Once upon a time","max_tokens":900,"temperature":0,"ignore_eos":true}"""
+                .getBytes(StandardCharsets.UTF_8);
+        URI g = URI.create(gateway);
+        try (java.net.Socket socket = new java.net.Socket(g.getHost(), g.getPort())) {
+            String head = "POST /v1/completions HTTP/1.1\r\nHost: " + g.getHost() + ":" + g.getPort()
+                    + "\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            waitFor(() -> metric("quantarena_active_sequences") == 1, Duration.ofSeconds(30), "the plain completion generating");
+        }
+        // 900 tokens take far longer than this (about 20 s at the tiny model's best speed here)
+        waitFor(() -> metric("quantarena_active_sequences") == 0, Duration.ofSeconds(8),
+                "the slot freed within seconds of the client hanging up, not at the end of the completion");
+    }
+
+    @Test
     void withKeysEnabledRequestsWithoutAValidKeyGet401() throws Exception {
         HttpResponse<String> none = post("/v1/chat/completions", "{}", null);
         assertThat(none.statusCode()).isEqualTo(401);

@@ -42,7 +42,10 @@ import java.util.concurrent.TimeUnit;
 public class OpenAiController {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiController.class);
-    /** While a streamed request waits for a slot, a comment line this often tells whether the client is still there. */
+    /**
+     * While a streamed request waits for a slot (a comment line) or a plain one for its completion (a
+     * space), a write this often tells whether the client is still there.
+     */
     private static final long WAITING_PING_MS = 1000;
 
     private final ModelRegistry registry;
@@ -135,14 +138,38 @@ public class OpenAiController {
                 "model_not_found");
     }
 
-    /** Waits for the whole completion and answers it as one JSON body. */
+    /**
+     * Waits for the whole completion and answers it as one JSON body. While it waits, a space goes
+     * out every {@link #WAITING_PING_MS} (JSON allows leading whitespace): a servlet cannot see a
+     * silent client hang up, but a write to it fails, and then its slot is freed at once. Short
+     * completions never ping and keep their exact status codes; after the first ping the status line
+     * is out, so a late server error comes as an OpenAI error body with status 200.
+     */
     private void answer(HttpServletResponse response, Events events, GenerationRequest generation, LoadedModel model,
                         ApiResponses bodies) throws IOException {
         Object last;
+        OutputStream pinged = null;
         try {
-            do {
-                last = events.queue.take();
-            } while (!(last instanceof Completion) && !(last instanceof RuntimeException));
+            while (true) {
+                last = events.queue.poll(WAITING_PING_MS, TimeUnit.MILLISECONDS);
+                if (last instanceof Completion || last instanceof RuntimeException) {
+                    break;
+                }
+                if (last == null) {
+                    if (pinged == null) {
+                        response.setStatus(200);
+                        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                        pinged = response.getOutputStream();
+                    }
+                    pinged.write(' ');
+                    response.flushBuffer();
+                }
+            }
+        } catch (IOException e) {
+            log.debug("client of a plain completion disconnected: {}", e.getMessage());
+            generation.cancel();
+            model.scheduler().withdraw(generation);
+            return;
         } catch (InterruptedException e) {
             generation.cancel();
             model.scheduler().withdraw(generation);
@@ -150,13 +177,21 @@ public class OpenAiController {
             throw new OpenAiException(503, "the server is shutting down", "server_error", null, null);
         }
         if (last instanceof RuntimeException error) {
-            throw failure(error);
+            if (pinged == null) {
+                throw failure(error);
+            }
+            pinged.write(ApiResponses.json(ApiResponses.error(failure(error))).getBytes(StandardCharsets.UTF_8));
+            return;
         }
         byte[] json = ApiResponses.json(bodies.complete((Completion) last)).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(200);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(json.length);
-        response.getOutputStream().write(json);
+        if (pinged == null) {
+            response.setStatus(200);
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.setContentLength(json.length);
+            response.getOutputStream().write(json);
+        } else {
+            pinged.write(json);
+        }
     }
 
     /** Server-sent events: a chunk per piece of text, the finish reason and timings, usage if asked, [DONE]. */

@@ -2,6 +2,7 @@ package io.quantarena.quantworker;
 
 import io.quantarena.contracts.QuantOutcome;
 import io.quantarena.contracts.files.FileSha256;
+import io.quantarena.contracts.files.MissingDirectoryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,19 @@ class ModelStoreTest {
         assertThatThrownBy(() -> store.dataset("../models/m.gguf")).hasMessageContaining("is not a file name inside");
         assertThatThrownBy(() -> store.dataset("wiki.txt")).hasMessageContaining("dataset 'wiki.txt' does not exist");
         assertThatThrownBy(() -> store.resolve("../../etc/passwd")).hasMessageContaining("leaves the store");
+    }
+
+    @Test
+    void theModelsMustExistAMissingDatasetsDirectoryIsOnlyAWarningAndTheStoreIsCreated() {
+        String missing = dir.resolve("no-models").toString();
+        assertThatThrownBy(() -> new ModelStore(new QuantWorkerProperties(missing, dir.resolve("store").toString(), null, 1)))
+                .isInstanceOf(MissingDirectoryException.class)
+                .hasMessageContaining("quantarena.models-dir is '" + missing + "'").hasMessageContaining("base models");
+
+        ModelStore store = new ModelStore(new QuantWorkerProperties(dir.toString(), dir.resolve("s/store").toString(),
+                dir.resolve("no-data").toString(), 1));
+        assertThat(dir.resolve("s/store")).isDirectory();
+        assertThatThrownBy(() -> store.dataset("calibration.txt")).hasMessageContaining("does not exist");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.quantarena.cluster;
 import io.quantarena.infra.EmbeddedKafkaBroker;
 import io.quantarena.infra.EmbeddedPostgresServer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./quantarena up}: embedded PostgreSQL, an in-JVM Kafka broker and every service, on fixed
  * ports, with state under {@code var/}. Options (also as system properties {@code quantarena.<name>}):
  * {@code --models-dir=}, {@code --store-dir=}, {@code --datasets-dir=}, {@code --data-dir=},
- * {@code --postgres-port=}, {@code --kafka-port=}.
+ * {@code --postgres-port=}, {@code --kafka-port=}. The local demo serves the repository's tiny models and
+ * texts: unlike the services' own defaults (under {@code ~/.quantarena}), the models and datasets directories
+ * default to {@code ../shared/models} and {@code ../shared/data}, passed to every service explicitly.
  */
 public final class DevCluster {
 
@@ -28,6 +31,11 @@ public final class DevCluster {
         Path modelsDir = Path.of(options.getOrDefault("models-dir", "../shared/models")).toAbsolutePath().normalize();
         Path storeDir = Path.of(options.getOrDefault("store-dir", dataDir.resolve("store").toString())).toAbsolutePath().normalize();
         Path datasetsDir = Path.of(options.getOrDefault("datasets-dir", "../shared/data")).toAbsolutePath().normalize();
+        if (!isDirectory("models-dir", modelsDir, "the base models (*.gguf)")
+                || !isDirectory("datasets-dir", datasetsDir, "the calibration and evaluation texts")) {
+            System.exit(2);
+            return;
+        }
         int postgresPort = Integer.parseInt(options.getOrDefault("postgres-port", "15432"));
         int kafkaPort = Integer.parseInt(options.getOrDefault("kafka-port", "19092"));
 
@@ -45,7 +53,7 @@ public final class DevCluster {
             cluster = LocalCluster.start(ClusterSettings.localDefaults(modelsDir, storeDir, datasetsDir), database,
                     kafka.bootstrapServers(), Map.of());
         } catch (RuntimeException e) {
-            System.err.println("quantarena: the local cluster did not start: " + e.getMessage());
+            System.err.println("quantarena: the local cluster did not start: " + rootCause(e).getMessage());
             kafka.close();
             postgres.close();
             System.exit(1);
@@ -79,6 +87,25 @@ public final class DevCluster {
                 %n""", ms / 1000.0, gateway, gateway, gateway, gateway, gateway, gateway, serviceLines(cluster),
                 postgres.jdbcUrl(), postgres.user(), kafka.bootstrapServers(), modelsDir, datasetsDir, storeDir);
         stopped.await();
+    }
+
+    /** False, after saying why, when an option names no directory: checked before PostgreSQL and Kafka start. */
+    private static boolean isDirectory(String option, Path dir, String expected) {
+        if (Files.isDirectory(dir)) {
+            return true;
+        }
+        System.err.println("quantarena: --" + option + " is " + dir + ", which is not an existing directory; expected "
+                + expected + " (pass --" + option + "=DIR)");
+        return false;
+    }
+
+    /** Spring wraps a service's start-up failure in bean-creation exceptions whose messages leave out the reason. */
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static String serviceLines(LocalCluster cluster) {

@@ -1,5 +1,6 @@
 package io.quantarena.cluster;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.MessageCodec;
 import io.quantarena.contracts.QuantRecipe;
 import io.quantarena.contracts.QuantizeRequested;
@@ -13,7 +14,6 @@ import io.quantarena.core.recipe.PlannedTensor;
 import io.quantarena.core.recipe.QuantPlan;
 import io.quantarena.core.recipe.Recipe;
 import io.quantarena.core.tensor.GgmlType;
-import io.quantarena.quantworker.CancellationRegistry;
 import io.quantarena.testinfra.PostgresEndpoint;
 import io.quantarena.testinfra.TestInfrastructure;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -310,7 +310,7 @@ class ClusterEndToEndTest {
         HttpResponse<String> cancel = send(HttpRequest.newBuilder(URI.create(gateway + "/api/jobs/" + id)).DELETE());
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
         assertThat(JSON.readTree(cancel.body()).get("status").asString()).isEqualTo("CANCELLED");
-        CancellationRegistry registry = cluster.context(ServiceKind.QUANT_WORKER).getBean(CancellationRegistry.class);
+        CancelledJobs registry = cluster.context(ServiceKind.QUANT_WORKER).getBean(CancelledJobs.class);
         waitFor(() -> registry.isCancelled(id), Duration.ofSeconds(30), "the worker to hear of the cancel");
         FaultInjection.releasePausedJob();
 

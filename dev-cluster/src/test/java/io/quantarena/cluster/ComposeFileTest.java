@@ -101,16 +101,19 @@ class ComposeFileTest {
 
     @Test
     void modelsDatasetsAndStoreAreMountedWhereTheServicesLook() {
-        for (String name : List.of("job-service", "quant-worker")) {
+        // every service that reads base models must be told where they are: the defaults (~/.quantarena) are not in the image
+        for (String name : List.of("job-service", "quant-worker", "eval-worker", "inference-worker")) {
             String modelsDir = env(name).get("QUANTARENA_MODELSDIR");
+            assertThat(modelsDir).as(name).isNotBlank();
             assertThat(list(service(name).get("volumes"))).as(name).anyMatch(v -> v.endsWith(":" + modelsDir + ":ro"));
+            assertThat(env(name).get("QUANTARENA_STOREDIR")).as(name).isEqualTo(env("quant-worker").get("QUANTARENA_STOREDIR"));
         }
         String storeDir = env("quant-worker").get("QUANTARENA_STOREDIR");
         assertThat(list(service("quant-worker").get("volumes"))).anyMatch(v -> v.endsWith(":" + storeDir));
         // job-service reads imatrix files of the store (to plan i-quant requests) and lists the datasets
         assertThat(env("job-service").get("QUANTARENA_STOREDIR")).isEqualTo(storeDir);
         assertThat(list(service("job-service").get("volumes"))).anyMatch(v -> v.startsWith("quant-store:" + storeDir));
-        for (String name : List.of("job-service", "quant-worker")) {
+        for (String name : List.of("job-service", "quant-worker", "eval-worker")) {
             String datasetsDir = env(name).get("QUANTARENA_DATASETSDIR");
             assertThat(datasetsDir).as(name).isNotBlank();
             assertThat(list(service(name).get("volumes"))).as(name).anyMatch(v -> v.endsWith(":" + datasetsDir + ":ro"));

@@ -1,5 +1,6 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.files.FileSha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -114,7 +115,7 @@ public class BaseLogitsCache {
         try {
             long t0 = System.nanoTime();
             compute.writeTo(temporary);
-            String sha = WorkerFiles.sha256(temporary);
+            String sha = FileSha256.of(temporary);
             // the digest first, so that whoever sees the artifact also finds its digest
             Files.writeString(sidecar(file), sha);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
@@ -129,7 +130,7 @@ public class BaseLogitsCache {
 
     private static Obtained existing(String relative, Path file) throws IOException {
         Path digest = sidecar(file);
-        String sha = Files.isRegularFile(digest) ? Files.readString(digest).trim() : WorkerFiles.sha256(file);
+        String sha = Files.isRegularFile(digest) ? Files.readString(digest).trim() : FileSha256.of(file);
         return new Obtained(relative, file, Files.size(file), sha, false);
     }
 

@@ -1,5 +1,6 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.ChunkProgress;
 import io.quantarena.contracts.JobEvent;
 
@@ -21,12 +22,12 @@ final class ChunkReporter implements CoreEvaluation.Progress {
     private final double fractionFrom;
     private final double fractionTo;
     private final JobEventPublisher publisher;
-    private final CancellationRegistry cancellations;
+    private final CancelledJobs cancellations;
     private long lastPublished = Long.MIN_VALUE;
 
     /** Chunks done map linearly onto the job's progress fraction from {@code fractionFrom} to {@code fractionTo}. */
     ChunkReporter(UUID jobId, String stage, double fractionFrom, double fractionTo, JobEventPublisher publisher,
-                  CancellationRegistry cancellations) {
+                  CancelledJobs cancellations) {
         this.jobId = jobId;
         this.stage = stage;
         this.fractionFrom = fractionFrom;

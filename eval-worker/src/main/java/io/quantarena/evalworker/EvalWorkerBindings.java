@@ -1,5 +1,6 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.EvaluateRequested;
 import io.quantarena.contracts.JobControl;
 import io.quantarena.contracts.JobEvent;
@@ -41,8 +42,14 @@ public class EvalWorkerBindings {
         };
     }
 
+    /** The cancels this worker has seen on job.control; running evaluations look here between chunks. */
     @Bean
-    public Consumer<Message<byte[]>> jobControl(CancellationRegistry cancellations) {
+    public CancelledJobs cancelledJobs() {
+        return new CancelledJobs();
+    }
+
+    @Bean
+    public Consumer<Message<byte[]>> jobControl(CancelledJobs cancellations) {
         return message -> {
             try {
                 JobControl control = MessageCodec.decode(message.getPayload(), JobControl.class);

@@ -1,12 +1,12 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.files.DataDirectories;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import java.nio.file.Path;
-
 /**
- * Directories are bound as text: a web application's String-to-Path conversion resolves through the
- * servlet context and refuses relative defaults such as {@code ../shared/models}.
+ * eval-worker.yml sets the defaults: directories under {@code quantarena.home} ({@code QUANTARENA_HOME}, else
+ * {@code ~/.quantarena}). Directories are bound as text: a web application's String-to-Path conversion
+ * resolves through the servlet context and refuses some paths.
  *
  * @param modelsDir   where base models are read (requests name files inside it)
  * @param storeDir    the model store: quants are read from it, base log-probabilities kept in {@code base-logits/}
@@ -17,15 +17,9 @@ import java.nio.file.Path;
 @ConfigurationProperties("quantarena")
 public record EvalWorkerProperties(String modelsDir, String storeDir, String datasetsDir, int threads, String toolVersion) {
     public EvalWorkerProperties {
-        if (modelsDir == null || modelsDir.isBlank()) {
-            modelsDir = "../shared/models";
-        }
-        if (storeDir == null || storeDir.isBlank()) {
-            storeDir = "var/store";
-        }
-        if (datasetsDir == null || datasetsDir.isBlank()) {
-            datasetsDir = "../shared/data";
-        }
+        modelsDir = DataDirectories.orDefault(modelsDir, DataDirectories.defaultModelsDir());
+        storeDir = DataDirectories.orDefault(storeDir, DataDirectories.defaultStoreDir());
+        datasetsDir = DataDirectories.orDefault(datasetsDir, DataDirectories.defaultDatasetsDir());
         if (threads <= 0) {
             threads = Runtime.getRuntime().availableProcessors();
         }
@@ -33,17 +27,5 @@ public record EvalWorkerProperties(String modelsDir, String storeDir, String dat
             String v = EvalWorkerProperties.class.getPackage().getImplementationVersion();
             toolVersion = "quantarena " + (v == null ? "dev" : v) + " (llama-perplexity method)";
         }
-    }
-
-    public Path modelsPath() {
-        return Path.of(modelsDir);
-    }
-
-    public Path storePath() {
-        return Path.of(storeDir);
-    }
-
-    public Path datasetsPath() {
-        return Path.of(datasetsDir);
     }
 }

@@ -1,5 +1,6 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.StoredFile;
 import io.quantarena.contracts.EvaluateRequested;
 import io.quantarena.contracts.EvaluationOutcome;
@@ -33,12 +34,12 @@ public class EvaluateJobRunner {
     private final WorkerFiles files;
     private final BaseLogitsCache baseLogits;
     private final JobEventPublisher publisher;
-    private final CancellationRegistry cancellations;
+    private final CancelledJobs cancellations;
     private final int threads;
     private final String toolVersion;
 
     public EvaluateJobRunner(WorkerFiles files, BaseLogitsCache baseLogits, JobEventPublisher publisher,
-                             CancellationRegistry cancellations, EvalWorkerProperties properties) {
+                             CancelledJobs cancellations, EvalWorkerProperties properties) {
         this.files = files;
         this.baseLogits = baseLogits;
         this.publisher = publisher;

@@ -1,21 +1,20 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.files.DataDirectories;
+import io.quantarena.contracts.files.FileSha256;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The files an evaluation reads: base models, quants in the model store and datasets. Requests only
- * name files; a name that leaves its directory is refused.
+ * name files; a name that leaves its directory is refused. The directories are checked at start-up: the
+ * models and datasets directories must exist (every evaluation reads both), the store is created.
  */
 @Component
 public class WorkerFiles {
@@ -27,9 +26,11 @@ public class WorkerFiles {
     private final Map<Path, HashedFile> hashes = new ConcurrentHashMap<>();
 
     public WorkerFiles(EvalWorkerProperties properties) {
-        this.modelsDir = properties.modelsPath().toAbsolutePath().normalize();
-        this.storeDir = properties.storePath().toAbsolutePath().normalize();
-        this.datasetsDir = properties.datasetsPath().toAbsolutePath().normalize();
+        this.modelsDir = DataDirectories.requireExisting(DataDirectories.MODELS_PROPERTY, properties.modelsDir(),
+                "the base models (*.gguf files) that evaluations and KL-divergence read");
+        this.datasetsDir = DataDirectories.requireExisting(DataDirectories.DATASETS_PROPERTY, properties.datasetsDir(),
+                "the evaluation texts (e.g. wiki.test.raw)");
+        this.storeDir = DataDirectories.createStore(DataDirectories.STORE_PROPERTY, properties.storeDir());
     }
 
     public Path storeDir() {
@@ -61,7 +62,7 @@ public class WorkerFiles {
         if (known != null && known.size == size && known.modified.equals(modified)) {
             return known.sha256;
         }
-        String sha = sha256(dataset);
+        String sha = FileSha256.of(dataset);
         hashes.put(dataset, new HashedFile(size, modified, sha));
         return sha;
     }
@@ -81,18 +82,5 @@ public class WorkerFiles {
             throw new IllegalArgumentException(what + " does not exist in " + dir);
         }
         return p;
-    }
-
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 }

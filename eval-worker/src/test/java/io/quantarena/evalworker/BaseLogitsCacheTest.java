@@ -1,5 +1,6 @@
 package io.quantarena.evalworker;
 
+import io.quantarena.contracts.files.FileSha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +67,7 @@ class BaseLogitsCacheTest {
             assertThat(computed).hasValue(1);
             assertThat(waited).hasValue(3);
             assertThat(obtained).extracting(BaseLogitsCache.Obtained::computed).containsExactly(true, false, false, false);
-            assertThat(obtained).extracting(BaseLogitsCache.Obtained::sha256).containsOnly(WorkerFiles.sha256(obtained.getFirst().file()));
+            assertThat(obtained).extracting(BaseLogitsCache.Obtained::sha256).containsOnly(FileSha256.of(obtained.getFirst().file()));
             assertThat(obtained.getFirst().file()).hasContent("logits");
             assertThat(obtained.getFirst().relativePath()).isEqualTo("base-logits/tiny-llama/aaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-c512-n2.kld");
             assertThat(first.computations() + second.computations()).isEqualTo(1);
@@ -118,7 +119,7 @@ class BaseLogitsCacheTest {
         BaseLogitsCache.Obtained o = cache.obtain(KEY, temporary -> Files.writeString(temporary, "whole"), () -> { });
         assertThat(o.computed()).isTrue();
         assertThat(o.file()).hasContent("whole");
-        assertThat(o.sha256()).isEqualTo(WorkerFiles.sha256(o.file()));
+        assertThat(o.sha256()).isEqualTo(FileSha256.of(o.file()));
     }
 
     /** The probe's next word on stdout, skipping its log lines. */

@@ -1,5 +1,6 @@
 package io.quantarena.inferenceworker;
 
+import io.quantarena.contracts.files.DataDirectories;
 import io.quantarena.core.model.KvCacheType;
 import io.quantarena.core.model.KvOverride;
 import io.quantarena.inferenceworker.engine.LoadedModel;
@@ -9,6 +10,7 @@ import io.quantarena.inferenceworker.metrics.ServingMetrics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** The serving engine: catalog (the store's models, or the one standalone file), registry, metrics. */
@@ -20,10 +22,15 @@ public class ServingConfiguration {
         return new ServingMetrics();
     }
 
+    /** Standalone: the one file. Otherwise the models directory must exist (start-up fails naming it) and the store is created. */
     @Bean
     public ModelCatalog modelCatalog(ServeProperties serve, InferenceWorkerProperties dirs) {
-        return serve.standalone() ? ModelCatalog.ofFile(serve.modelFile(), serve.alias())
-                : ModelCatalog.ofDirectories(dirs.modelsPath(), dirs.storePath());
+        if (serve.standalone()) {
+            return ModelCatalog.ofFile(serve.modelFile(), serve.alias());
+        }
+        Path models = DataDirectories.requireExisting(DataDirectories.MODELS_PROPERTY, dirs.modelsDir(),
+                "the base models (*.gguf files) to serve");
+        return ModelCatalog.ofDirectories(models, DataDirectories.createStore(DataDirectories.STORE_PROPERTY, dirs.storeDir()));
     }
 
     @Bean(destroyMethod = "close")

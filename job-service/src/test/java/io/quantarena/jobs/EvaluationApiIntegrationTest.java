@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ class EvaluationApiIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final PostgresEndpoint DB = TestInfrastructure.freshDatabase("evaluation_api");
+    private static final Path STORE = JobServiceIntegrationTest.tempStore();
     private static KafkaConsumer<byte[], byte[]> requests;
     private static KafkaProducer<byte[], byte[]> events;
 
@@ -57,6 +59,7 @@ class EvaluationApiIntegrationTest {
         TestInfrastructure.springProperties(DB).forEach((k, v) -> registry.add(k, () -> v));
         registry.add("quantarena.models-dir", () -> JobServiceIntegrationTest.sharedModels().toString());
         registry.add("quantarena.datasets-dir", () -> JobServiceIntegrationTest.sharedModels().resolveSibling("data").toString());
+        registry.add("quantarena.store-dir", () -> STORE.toString());
     }
 
     @LocalServerPort

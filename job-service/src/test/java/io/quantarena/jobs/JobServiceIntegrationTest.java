@@ -385,7 +385,7 @@ class JobServiceIntegrationTest {
         assertThat(problem.get("detail").asString()).contains(rule).contains(reason);
     }
 
-    private static Path tempStore() {
+    static Path tempStore() {
         try {
             return Files.createTempDirectory("job-service-store");
         } catch (java.io.IOException e) {

@@ -1,9 +1,11 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.ImatrixOutcome;
 import io.quantarena.contracts.ImatrixRequested;
 import io.quantarena.contracts.JobEvent;
 import io.quantarena.contracts.ProgressDetail;
+import io.quantarena.contracts.files.FileSha256;
 import io.quantarena.core.eval.ImatrixComputation;
 import io.quantarena.core.eval.ImatrixRunner;
 import io.quantarena.core.imatrix.ImatrixFiles;
@@ -33,12 +35,12 @@ public class ImatrixJobRunner {
 
     private final ModelStore store;
     private final JobEventPublisher publisher;
-    private final CancellationRegistry cancellations;
+    private final CancelledJobs cancellations;
     private final CompletedJobs completed;
     private final JobLifecycle lifecycle;
     private final int threads;
 
-    public ImatrixJobRunner(ModelStore store, JobEventPublisher publisher, CancellationRegistry cancellations,
+    public ImatrixJobRunner(ModelStore store, JobEventPublisher publisher, CancelledJobs cancellations,
                             CompletedJobs completed, JobLifecycle lifecycle, QuantWorkerProperties properties) {
         this.store = store;
         this.publisher = publisher;
@@ -61,7 +63,7 @@ public class ImatrixJobRunner {
         }
         Path model = store.baseModel(request.modelFile());
         Path text = store.dataset(request.dataset());
-        String datasetSha = ModelStore.sha256(text);
+        String datasetSha = FileSha256.of(text);
         int maxChunks = request.chunks() == null ? 0 : request.chunks();
         ImatrixComputation computation = new ImatrixComputation(model, text, request.dataset(), request.nCtx(), maxChunks, threads, true);
         ProgressThrottle throttle = ProgressThrottle.standard();
@@ -81,7 +83,7 @@ public class ImatrixJobRunner {
         });
         Path temporary = store.temporaryOutput(request.jobId(), "dat");
         ImatrixFiles.write(r.imatrix(), temporary);
-        String sha256 = ModelStore.sha256(temporary);
+        String sha256 = FileSha256.of(temporary);
         String name = QuantizeJobRunner.safeName(request.modelName());
         String dataset = QuantizeJobRunner.safeName(stem(request.dataset()));
         String relative = "imatrix/" + name + "/" + name + "-" + dataset + "-c" + request.nCtx() + "-" + sha256.substring(0, 12) + ".dat";

@@ -1,5 +1,6 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.JobEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +29,10 @@ public class JobLifecycle {
     }
 
     private final JobEventPublisher publisher;
-    private final CancellationRegistry cancellations;
+    private final CancelledJobs cancellations;
     private final ModelStore store;
 
-    public JobLifecycle(JobEventPublisher publisher, CancellationRegistry cancellations, ModelStore store) {
+    public JobLifecycle(JobEventPublisher publisher, CancelledJobs cancellations, ModelStore store) {
         this.publisher = publisher;
         this.cancellations = cancellations;
         this.store = store;

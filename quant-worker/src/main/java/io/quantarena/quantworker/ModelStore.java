@@ -1,33 +1,40 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.files.DataDirectories;
+import io.quantarena.contracts.files.FileSha256;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
  * Files of the model store. Outputs are written under {@code .tmp/} and renamed into place when
  * complete, so a crash never leaves a half-written file under a final name. Requests name base
- * models and datasets by file name only; nothing outside the configured directories is read.
+ * models and datasets by file name only; nothing outside the configured directories is read. At start-up
+ * the models directory must exist, a missing datasets directory is a warning (imatrix jobs fail until it
+ * exists) and the store is created.
  */
 @Component
 public class ModelStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
 
     private final Path modelsDir;
     private final Path storeDir;
     private final Path datasetsDir;
 
     public ModelStore(QuantWorkerProperties properties) {
-        this.modelsDir = properties.modelsDir().toAbsolutePath().normalize();
-        this.storeDir = properties.storeDir().toAbsolutePath().normalize();
-        this.datasetsDir = properties.datasetsDir().toAbsolutePath().normalize();
+        this.modelsDir = DataDirectories.requireExisting(DataDirectories.MODELS_PROPERTY, properties.modelsDir(),
+                "the base models (*.gguf files) that quantize and imatrix jobs read");
+        DataDirectories.missingWarning(DataDirectories.DATASETS_PROPERTY, properties.datasetsDir(),
+                "the calibration texts of imatrix jobs; imatrix jobs fail until it exists").ifPresent(log::warn);
+        this.datasetsDir = DataDirectories.absolute(DataDirectories.DATASETS_PROPERTY, properties.datasetsDir());
+        this.storeDir = DataDirectories.createStore(DataDirectories.STORE_PROPERTY, properties.storeDir());
     }
 
     /** The base model file named in a request; names that leave the models directory are refused. */
@@ -98,24 +105,11 @@ public class ModelStore {
         if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException("artifact '" + relativePath + "' does not exist in the store " + storeDir);
         }
-        String actual = sha256(p);
+        String actual = FileSha256.of(p);
         if (!actual.equalsIgnoreCase(expectedSha256)) {
             throw new IllegalArgumentException("artifact '" + relativePath + "' has sha256 " + actual + ", expected " + expectedSha256);
         }
         return p;
-    }
-
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 
     /** The store's root, for records kept next to the artifacts. */

@@ -1,9 +1,11 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.JobEvent;
 import io.quantarena.contracts.QuantOutcome;
 import io.quantarena.contracts.QuantizeRequested;
 import io.quantarena.contracts.TensorRow;
+import io.quantarena.contracts.files.FileSha256;
 import io.quantarena.core.imatrix.Imatrix;
 import io.quantarena.core.imatrix.ImatrixFiles;
 import io.quantarena.core.recipe.PlannedTensor;
@@ -34,13 +36,13 @@ public class QuantizeJobRunner {
     private final ModelQuantization quantization;
     private final ModelStore store;
     private final JobEventPublisher publisher;
-    private final CancellationRegistry cancellations;
+    private final CancelledJobs cancellations;
     private final CompletedJobs completed;
     private final JobLifecycle lifecycle;
     private final int threads;
 
     public QuantizeJobRunner(ModelQuantization quantization, ModelStore store, JobEventPublisher publisher,
-                             CancellationRegistry cancellations, CompletedJobs completed, JobLifecycle lifecycle,
+                             CancelledJobs cancellations, CompletedJobs completed, JobLifecycle lifecycle,
                              QuantWorkerProperties properties) {
         this.quantization = quantization;
         this.store = store;
@@ -74,7 +76,7 @@ public class QuantizeJobRunner {
                 imatrix == null ? "" : " and imatrix " + request.imatrix().path());
         ModelQuantization.Quantized q = quantization.quantize(new QuantizeJob(input, temporary, recipe, imatrix, threads),
                 new QuantizeProgressReporter(request.jobId(), publisher, cancellations, ProgressThrottle.standard()));
-        String sha256 = ModelStore.sha256(temporary);
+        String sha256 = FileSha256.of(temporary);
         String name = safeName(request.modelName());
         String ftype = recipe.ftype().quantizeName();
         String relative = "quants/" + name + "/" + name + "-" + ftype + "-" + sha256.substring(0, 12) + ".gguf";

@@ -1,5 +1,6 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.JobEvent;
 import io.quantarena.contracts.ProgressDetail;
 import io.quantarena.core.recipe.QuantizeProgress;
@@ -16,10 +17,10 @@ final class QuantizeProgressReporter implements QuantizeProgress {
 
     private final UUID jobId;
     private final JobEventPublisher publisher;
-    private final CancellationRegistry cancellations;
+    private final CancelledJobs cancellations;
     private final ProgressThrottle throttle;
 
-    QuantizeProgressReporter(UUID jobId, JobEventPublisher publisher, CancellationRegistry cancellations, ProgressThrottle throttle) {
+    QuantizeProgressReporter(UUID jobId, JobEventPublisher publisher, CancelledJobs cancellations, ProgressThrottle throttle) {
         this.jobId = jobId;
         this.publisher = publisher;
         this.cancellations = cancellations;

@@ -1,5 +1,6 @@
 package io.quantarena.quantworker;
 
+import io.quantarena.contracts.CancelledJobs;
 import io.quantarena.contracts.ImatrixRequested;
 import io.quantarena.contracts.JobControl;
 import io.quantarena.contracts.MessageCodec;
@@ -49,8 +50,14 @@ public class WorkerBindings {
         };
     }
 
+    /** The cancels this worker has seen on job.control; running jobs look here between tensors and chunks. */
     @Bean
-    public Consumer<Message<byte[]>> jobControl(CancellationRegistry cancellations) {
+    public CancelledJobs cancelledJobs() {
+        return new CancelledJobs();
+    }
+
+    @Bean
+    public Consumer<Message<byte[]>> jobControl(CancelledJobs cancellations) {
         return message -> {
             try {
                 JobControl control = MessageCodec.decode(message.getPayload(), JobControl.class);

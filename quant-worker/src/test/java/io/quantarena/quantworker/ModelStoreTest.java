@@ -1,9 +1,12 @@
 package io.quantarena.quantworker;
 
 import io.quantarena.contracts.QuantOutcome;
+import io.quantarena.contracts.files.FileSha256;
+import io.quantarena.contracts.files.MissingDirectoryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +20,10 @@ class ModelStoreTest {
     @TempDir
     Path dir;
 
-    private ModelStore store() {
-        return new ModelStore(new QuantWorkerProperties(dir.resolve("models"), dir.resolve("store"), dir.resolve("data"), 1));
+    private ModelStore store() throws IOException {
+        Files.createDirectories(dir.resolve("models"));
+        return new ModelStore(new QuantWorkerProperties(dir.resolve("models").toString(), dir.resolve("store").toString(),
+                dir.resolve("data").toString(), 1));
     }
 
     @Test
@@ -40,6 +45,19 @@ class ModelStoreTest {
     }
 
     @Test
+    void theModelsMustExistAMissingDatasetsDirectoryIsOnlyAWarningAndTheStoreIsCreated() {
+        String missing = dir.resolve("no-models").toString();
+        assertThatThrownBy(() -> new ModelStore(new QuantWorkerProperties(missing, dir.resolve("store").toString(), null, 1)))
+                .isInstanceOf(MissingDirectoryException.class)
+                .hasMessageContaining("quantarena.models-dir is '" + missing + "'").hasMessageContaining("base models");
+
+        ModelStore store = new ModelStore(new QuantWorkerProperties(dir.toString(), dir.resolve("s/store").toString(),
+                dir.resolve("no-data").toString(), 1));
+        assertThat(dir.resolve("s/store")).isDirectory();
+        assertThatThrownBy(() -> store.dataset("calibration.txt")).hasMessageContaining("does not exist");
+    }
+
+    @Test
     void aFinishedOutputIsMovedFromItsTemporaryNameIntoThePlace() throws Exception {
         ModelStore store = store();
         UUID job = UUID.randomUUID();
@@ -50,7 +68,7 @@ class ModelStoreTest {
 
         assertThat(stored).hasContent("quantized").isEqualTo(dir.resolve("store/quants/m/m-Q8_0-abc.gguf").toAbsolutePath());
         assertThat(tmp).doesNotExist();
-        assertThat(ModelStore.sha256(stored)).isEqualTo("919559d145278f77ddd219d7eb821fad07d9daee8e4e4eef32f60e4dbb0545ef");
+        assertThat(FileSha256.of(stored)).isEqualTo("919559d145278f77ddd219d7eb821fad07d9daee8e4e4eef32f60e4dbb0545ef");
         assertThat(store.verifiedArtifact("quants/m/m-Q8_0-abc.gguf", "919559d145278f77ddd219d7eb821fad07d9daee8e4e4eef32f60e4dbb0545ef"))
                 .isEqualTo(stored);
         assertThatThrownBy(() -> store.verifiedArtifact("quants/m/m-Q8_0-abc.gguf", "00".repeat(32)))

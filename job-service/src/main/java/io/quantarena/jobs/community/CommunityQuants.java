@@ -1,9 +1,10 @@
 package io.quantarena.jobs.community;
 
+import io.quantarena.contracts.files.FileSha256;
 import io.quantarena.core.gguf.GgufFile;
 import io.quantarena.core.gguf.GgufTensorInfo;
 import io.quantarena.core.gguf.LlamaFileType;
-import io.quantarena.jobs.JobServiceProperties;
+import io.quantarena.jobs.directories.Directories;
 import io.quantarena.jobs.evaluations.EvaluateJobRequest;
 import io.quantarena.jobs.evaluations.EvaluationJobs;
 import io.quantarena.jobs.jobs.Job;
@@ -11,7 +12,6 @@ import io.quantarena.jobs.leaderboard.QuantRepository;
 import io.quantarena.jobs.leaderboard.QuantRow;
 import io.quantarena.jobs.models.Model;
 import io.quantarena.jobs.models.ModelRepository;
-import io.quantarena.jobs.store.StoreProperties;
 import io.quantarena.jobs.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +20,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.multipart.MultipartFile;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,12 +52,12 @@ public class CommunityQuants {
     private final long maxBytes;
 
     public CommunityQuants(ModelRepository models, QuantRepository quants, EvaluationJobs evaluations,
-                           JobServiceProperties jobProperties, StoreProperties store, UploadProperties uploads) {
+                           Directories directories, UploadProperties uploads) {
         this.models = models;
         this.quants = quants;
         this.evaluations = evaluations;
-        this.modelsDir = jobProperties.modelsDir().toAbsolutePath().normalize();
-        this.storeDir = store.storePath().toAbsolutePath().normalize();
+        this.modelsDir = directories.models();
+        this.storeDir = directories.store();
         this.maxBytes = uploads.maxSize().toBytes();
     }
 
@@ -118,7 +114,7 @@ public class CommunityQuants {
     private Registered register(Model base, Path file, boolean uploaded, String name, CommunityQuantRequest request)
             throws IOException {
         Facts facts = inspect(base, file);
-        String sha256 = sha256(file);
+        String sha256 = FileSha256.of(file);
         Optional<QuantRepository.StoredQuant> same = quants.findByModelAndSha256(base.id(), sha256);
         if (same.isPresent()) {
             throw new ApiException(HttpStatus.CONFLICT, "Quant already registered", "this file (sha256 " + sha256
@@ -240,16 +236,4 @@ public class CommunityQuants {
         }
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
-    }
 }

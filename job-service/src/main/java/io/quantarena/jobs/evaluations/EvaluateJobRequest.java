@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * Body of {@code POST /api/jobs/evaluate}. Either {@code quant} (a quant's id, ours or a community
  * upload) or {@code model} alone (the base model itself); both may be given if they agree.
  *
- * @param dataset         a file of the datasets directory; {@value Datasets#DEFAULT} by default
+ * @param dataset         a file of the datasets directory; {@value io.quantarena.jobs.datasets.DatasetCatalog#DEFAULT_EVALUATION_TEXT} by default
  * @param nCtx            chunk length; 512 by default
  * @param chunks          at most this many chunks; all by default
  * @param klDivergence    also KL-divergence against the base model; off by default

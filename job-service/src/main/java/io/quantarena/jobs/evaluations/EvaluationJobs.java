@@ -2,6 +2,7 @@ package io.quantarena.jobs.evaluations;
 
 import io.quantarena.contracts.EvaluateRequested;
 import io.quantarena.contracts.Topics;
+import io.quantarena.jobs.datasets.DatasetCatalog;
 import io.quantarena.jobs.jobs.JobService;
 import io.quantarena.jobs.jobs.JobType;
 import io.quantarena.jobs.leaderboard.QuantRepository;
@@ -24,9 +25,9 @@ public class EvaluationJobs {
     private final JobService jobs;
     private final ModelRepository models;
     private final QuantRepository quants;
-    private final Datasets datasets;
+    private final DatasetCatalog datasets;
 
-    public EvaluationJobs(JobService jobs, ModelRepository models, QuantRepository quants, Datasets datasets) {
+    public EvaluationJobs(JobService jobs, ModelRepository models, QuantRepository quants, DatasetCatalog datasets) {
         this.jobs = jobs;
         this.models = models;
         this.quants = quants;
@@ -39,7 +40,7 @@ public class EvaluationJobs {
 
     /** Checks the measurement settings of {@code request} (not what it evaluates); 400 naming the field. */
     public Settings checkSettings(EvaluateJobRequest request) {
-        String dataset = datasets.require(request.dataset() == null ? Datasets.DEFAULT : request.dataset());
+        String dataset = datasets.require(request.dataset() == null ? DatasetCatalog.DEFAULT_EVALUATION_TEXT : request.dataset()).name();
         int nCtx = request.nCtx() == null ? EvaluateJobRequest.DEFAULT_N_CTX : request.nCtx();
         if (nCtx < MIN_N_CTX || nCtx > MAX_N_CTX) {
             throw ApiException.invalidField("n_ctx", "n_ctx is " + nCtx + ", expected " + MIN_N_CTX + ".." + MAX_N_CTX, Map.of());

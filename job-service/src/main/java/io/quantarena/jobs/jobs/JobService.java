@@ -76,14 +76,12 @@ public class JobService {
         if (request.model() == null || request.model().isBlank()) {
             throw ApiException.invalidField("model", "'model' is required: the name of a registered base model (GET /api/models)", Map.of());
         }
-        List<String> datasetNames = datasets.list().stream().map(DatasetCatalog.Dataset::name).toList();
         if (request.dataset() == null || request.dataset().isBlank()) {
+            List<String> datasetNames = datasets.names();
             throw ApiException.invalidField("dataset", "'dataset' is required: a calibration text file name; available: "
                     + String.join(", ", datasetNames), Map.of("allowed", datasetNames));
         }
-        DatasetCatalog.Dataset dataset = datasets.find(request.dataset()).orElseThrow(() -> ApiException.invalidField("dataset",
-                "no dataset '" + request.dataset() + "' in the datasets directory; available: " + String.join(", ", datasetNames),
-                Map.of("allowed", datasetNames)));
+        DatasetCatalog.Dataset dataset = datasets.require(request.dataset());
         int nCtx = request.nCtx() == null ? DEFAULT_N_CTX : request.nCtx();
         if (nCtx < MIN_N_CTX || nCtx > MAX_N_CTX) {
             throw ApiException.invalidField("n_ctx", "n_ctx must be " + MIN_N_CTX + ".." + MAX_N_CTX + ", got " + nCtx, Map.of());

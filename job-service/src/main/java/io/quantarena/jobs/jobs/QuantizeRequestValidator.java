@@ -16,7 +16,7 @@ import io.quantarena.core.recipe.RecipeSetting;
 import io.quantarena.core.recipe.TensorTypePlanner;
 import io.quantarena.core.recipe.TypeOption;
 import io.quantarena.core.tensor.GgmlType;
-import io.quantarena.jobs.JobServiceProperties;
+import io.quantarena.jobs.directories.Directories;
 import io.quantarena.jobs.imatrix.ImatrixRepository;
 import io.quantarena.jobs.imatrix.ImatrixRow;
 import io.quantarena.jobs.models.Model;
@@ -82,12 +82,12 @@ public class QuantizeRequestValidator {
     private final Path storeDir;
 
     public QuantizeRequestValidator(ModelRepository models, ImatrixRepository imatrices, SupportedFtypes ftypes,
-                                    JobServiceProperties properties) {
+                                    Directories directories) {
         this.models = models;
         this.imatrices = imatrices;
         this.ftypes = ftypes;
-        this.modelsDir = properties.modelsDir().toAbsolutePath().normalize();
-        this.storeDir = properties.storeDir().toAbsolutePath().normalize();
+        this.modelsDir = directories.models();
+        this.storeDir = directories.store();
     }
 
     public ValidQuantize validate(QuantizeJobRequest request) {

@@ -2,7 +2,7 @@ package io.quantarena.jobs.leaderboard;
 
 import io.quantarena.core.gguf.GgufFile;
 import io.quantarena.core.gguf.LlamaFileType;
-import io.quantarena.jobs.JobServiceProperties;
+import io.quantarena.jobs.directories.Directories;
 import io.quantarena.jobs.models.Model;
 import org.springframework.stereotype.Component;
 
@@ -24,8 +24,8 @@ public class BaseModelFacts {
     private final Path modelsDir;
     private final Map<Long, Facts> known = new ConcurrentHashMap<>();
 
-    public BaseModelFacts(JobServiceProperties properties) {
-        this.modelsDir = properties.modelsDir().toAbsolutePath().normalize();
+    public BaseModelFacts(Directories directories) {
+        this.modelsDir = directories.models();
     }
 
     public Facts of(Model model) {

@@ -1,7 +1,8 @@
 package io.quantarena.jobs.models;
 
+import io.quantarena.contracts.files.FileSha256;
 import io.quantarena.core.gguf.GgufFile;
-import io.quantarena.jobs.JobServiceProperties;
+import io.quantarena.jobs.directories.Directories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -9,14 +10,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -32,11 +29,11 @@ public class ModelCatalogScanner {
     /** A trailing precision tag names the file's encoding, not the model: tiny-llama-bf16 -> tiny-llama. */
     private static final Pattern PRECISION_SUFFIX = Pattern.compile("[-_.](bf16|f16|f32|fp16|fp32)$", Pattern.CASE_INSENSITIVE);
 
-    private final JobServiceProperties properties;
+    private final Path dir;
     private final ModelRepository models;
 
-    public ModelCatalogScanner(JobServiceProperties properties, ModelRepository models) {
-        this.properties = properties;
+    public ModelCatalogScanner(Directories directories, ModelRepository models) {
+        this.dir = directories.models();
         this.models = models;
     }
 
@@ -47,12 +44,7 @@ public class ModelCatalogScanner {
 
     /** Registers the new files; returns the names registered by this call. */
     public List<String> scan() {
-        Path dir = properties.modelsDir().toAbsolutePath().normalize();
         List<String> registered = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            log.warn("models directory {} does not exist: no base models registered (set quantarena.models-dir)", dir);
-            return registered;
-        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.gguf")) {
             for (Path file : files) {
                 String fileName = file.getFileName().toString();
@@ -83,7 +75,7 @@ public class ModelCatalogScanner {
         if (models.nameTaken(name)) {
             name = fileName.substring(0, fileName.length() - ".gguf".length());
         }
-        boolean inserted = models.insertIfAbsent(name, architecture, parameters, fileName, Files.size(file), sha256(file));
+        boolean inserted = models.insertIfAbsent(name, architecture, parameters, fileName, Files.size(file), FileSha256.of(file));
         if (inserted) {
             log.info("registered base model {} ({}, {} parameters) from {}", name, architecture, parameters, file);
             return java.util.Optional.of(name);
@@ -97,16 +89,4 @@ public class ModelCatalogScanner {
         return (name.isEmpty() ? stem : name).toLowerCase(Locale.ROOT);
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
-    }
 }

@@ -1,6 +1,4 @@
-package io.quantarena.quantworker;
-
-import org.springframework.stereotype.Component;
+package io.quantarena.contracts;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,11 +6,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Job ids whose cancel this worker has seen on job.control (the most recent ones; older ids are long finished). */
-@Component
-public class CancellationRegistry {
+/**
+ * The job ids whose {@link JobControl.Action#CANCEL} a worker has seen on {@link Topics#JOB_CONTROL}: the most
+ * recent ones only (older ids belong to jobs long finished). Thread-safe.
+ */
+public final class CancelledJobs {
 
-    private static final int REMEMBERED = 10_000;
+    static final int REMEMBERED = 10_000;
 
     private final Set<UUID> cancelled = Collections.synchronizedSet(Collections.newSetFromMap(
             new LinkedHashMap<>() {

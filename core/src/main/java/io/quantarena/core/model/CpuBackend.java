@@ -30,6 +30,7 @@ public final class CpuBackend implements Backend {
     private MemorySegment quantized;
     private float[] activations = new float[0];
     private float[] rowBuffer = new float[0];
+    private final Q8BlockSumCorrection q8SumCorrection = new Q8BlockSumCorrection();
     private final MatrixKernels kernels;
     private final MatrixKernels serialKernels;
     private final WorkerPool pool;
@@ -66,15 +67,18 @@ public final class CpuBackend implements Backend {
     @Override
     public void matMul(Weight w, float[] x, int n, float[] y) {
         WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
-        if (referenceActivations) {
-            x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
-        }
+        ActivationFormat format = referenceActivations ? ActivationFormat.forWeight(w.type()) : ActivationFormat.F32;
+        boolean sumCorrection = format == ActivationFormat.Q8_0_BF16_SUM && w.cols() % GgmlType.Q8_0.blockSize() == 0;
+        x = roundActivations(format, x, n, w.cols());
         // small products (single-token decode of small matrices) finish before a worker could be woken
         MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
         if (n == 1) {
             k.matVec(m, x, y);
         } else {
             k.matMul(m, x, n, y);
+        }
+        if (sumCorrection) {
+            q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
         }
     }
 
@@ -110,7 +114,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int len) {
-        TensorMath.swiglu(gate, 0, up, 0, len);
+        VectorOps.swiglu(gate, 0, up, 0, len);
     }
 
     @Override
@@ -167,7 +171,8 @@ public final class CpuBackend implements Backend {
 
     /**
      * Activations as the reference's dot product sees them: rounded to bf16 / f16, or quantized to
-     * Q8_0 / Q8_K and decoded again (identical products, since the kernels multiply in float).
+     * Q8_0 / Q8_K and decoded again (identical products, since the kernels multiply in float);
+     * the quantized form stays in {@link #quantized} for the Q8_0 block-sum correction.
      */
     private float[] roundActivations(ActivationFormat format, float[] x, int n, int cols) {
         int len = n * cols;
@@ -198,7 +203,7 @@ public final class CpuBackend implements Backend {
                 return r;
             }
             default -> {
-                GgmlType type = format == ActivationFormat.Q8_0 ? GgmlType.Q8_0 : GgmlType.Q8_K;
+                GgmlType type = format == ActivationFormat.Q8_K ? GgmlType.Q8_K : GgmlType.Q8_0;
                 if (cols % type.blockSize() != 0) {
                     return x;
                 }

@@ -32,6 +32,7 @@ public final class CpuBackend implements Backend {
     private float[] activations = new float[0];
     private float[] rowBuffer = new float[0];
     private final KernelThreadPool pool;
+    private final Q8BlockSumCorrection q8SumCorrection = new Q8BlockSumCorrection();
     private final MatrixKernels kernels;
     private final MatrixKernels serialKernels;
     private final AttentionScratch[] attentionScratch;
@@ -70,9 +71,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void matMul(Weight w, float[] x, int n, float[] y) {
         WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
-        if (referenceActivations) {
-            x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
-        }
+        ActivationFormat format = referenceActivations ? ActivationFormat.forWeight(w.type()) : ActivationFormat.F32;
+        boolean sumCorrection = format == ActivationFormat.Q8_0_BF16_SUM && w.cols() % GgmlType.Q8_0.blockSize() == 0;
+        x = roundActivations(format, x, n, w.cols());
         // small products (single-token decode of small matrices) finish before a worker could be woken
         MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
         if (n == 1) {
@@ -80,18 +81,25 @@ public final class CpuBackend implements Backend {
         } else {
             k.matMul(m, x, n, y);
         }
+        if (sumCorrection) {
+            q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
+        }
     }
 
     @Override
     public void matVecs(Weight w, float[] x, int n, float[] y) {
         WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
-        if (referenceActivations) {
-            // rounding is per element or per row block: each row rounds as it would alone
-            x = roundActivations(ActivationFormat.forWeight(w.type()), x, n, w.cols());
-        }
+        ActivationFormat format = referenceActivations ? ActivationFormat.forWeight(w.type()) : ActivationFormat.F32;
+        boolean sumCorrection = format == ActivationFormat.Q8_0_BF16_SUM && w.cols() % GgmlType.Q8_0.blockSize() == 0;
+        // rounding is per element or per row block: each row rounds as it would alone
+        x = roundActivations(format, x, n, w.cols());
         // per-row results do not depend on the thread count, only the time does
         MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
         k.matVecs(m, x, n, y);
+        if (sumCorrection) {
+            // the same correction as matMul's, so batched decoding gives each sequence matMul's numbers
+            q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
+        }
     }
 
     @Override
@@ -126,7 +134,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void swiglu(float[] gate, float[] up, int len) {
-        VectorOps.swiglu(gate, up, len);
+        VectorOps.swiglu(gate, 0, up, 0, len);
     }
 
     @Override
@@ -204,7 +212,8 @@ public final class CpuBackend implements Backend {
 
     /**
      * Activations as the reference's dot product sees them: rounded to bf16 / f16, or quantized to
-     * Q8_0 / Q8_K and decoded again (identical products, since the kernels multiply in float).
+     * Q8_0 / Q8_K and decoded again (identical products, since the kernels multiply in float);
+     * the quantized form stays in {@link #quantized} for the Q8_0 block-sum correction.
      */
     private float[] roundActivations(ActivationFormat format, float[] x, int n, int cols) {
         int len = n * cols;
@@ -235,7 +244,7 @@ public final class CpuBackend implements Backend {
                 return r;
             }
             default -> {
-                GgmlType type = format == ActivationFormat.Q8_0 ? GgmlType.Q8_0 : GgmlType.Q8_K;
+                GgmlType type = format == ActivationFormat.Q8_K ? GgmlType.Q8_K : GgmlType.Q8_0;
                 if (cols % type.blockSize() != 0) {
                     return x;
                 }

@@ -67,15 +67,20 @@ final class VectorOps {
         }
     }
 
-    /** gate[i] = silu(gate[i])·up[i] with {@link TensorMath#silu}'s operations (same results, vectorised). */
-    static void swiglu(float[] gate, float[] up, int n) {
+    /**
+     * gate[go+i] = silu(gate[go+i])·up[uo+i] with the operations of {@link TensorMath#silu} lane by
+     * lane (vector {@link FastExp#exp} equals the scalar one), so the result is bit-identical to
+     * {@link TensorMath#swiglu}; the scalar loop cost a tenth of a forward pass.
+     */
+    static void swiglu(float[] gate, int go, float[] up, int uo, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += LANES) {
-            FloatVector g = FloatVector.fromArray(F, gate, i);
-            g.div(FastExp.exp(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+            FloatVector g = FloatVector.fromArray(F, gate, go + i);
+            FloatVector e = FastExp.exp(g.neg());
+            g.div(e.add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
         }
         for (; i < n; i++) {
-            gate[i] = TensorMath.silu(gate[i]) * up[i];
+            gate[go + i] = TensorMath.silu(gate[go + i]) * up[uo + i];
         }
     }
 

@@ -56,7 +56,11 @@ class KlDivergenceReferenceTest {
         assertThat(s.kldMax()).isCloseTo(num(e, "kld_max"), within(0.01 * num(e, "kld_max")));
         assertThat(s.kldMedian()).isCloseTo(num(e, "kld_median"), within(0.25 * num(e, "kld_median")));
         assertThat(s.kldPercentile(0.1)).isCloseTo(num(e, "kld_p10"), within(0.25 * num(e, "kld_p10")));
-        assertThat(100 * s.sameTop()).isCloseTo(num(e, "same_top_p"), within(num(e, "same_top_p_err")));
+        // 3 σ: the count of 510 positions is chaotic (Q8 activation rounding turns last-bit changes
+        // into flips; reordering the sums of the Q8_0 block-sum correction alone moves it by one
+        // position) while the robust statistics below agree closely
+        assertThat(100 * s.sameTop()).isCloseTo(num(e, "same_top_p"), within(3 * num(e, "same_top_p_err")));
+        assertThat(s.kldPercentile(0.05)).isCloseTo(num(e, "kld_p5"), within(0.1 * num(e, "kld_p5")));
         assertThat(100 * s.dpRms()).isCloseTo(num(e, "dp_rms"), within(2 * num(e, "dp_rms_err")));
         assertThat(100 * s.dpMean()).isCloseTo(num(e, "dp_mean"), within(num(e, "dp_mean_err")));
         assertThat(100 * s.corLnPpl()).isCloseTo(num(e, "cor_ln_ppl_pct"), within(0.05));

@@ -22,4 +22,12 @@ public record QuantizeBenchResult(GgmlType type, String ftype, long fileBytes, d
     public double megabytesPerSecond() {
         return inputBytes / 1e6 / seconds;
     }
+
+    /**
+     * Megabytes of input per second of process CPU time: the rate one fully available core
+     * would give, less dependent on what else the machine runs (NaN if CPU time is unknown).
+     */
+    public double megabytesPerCpuSecond() {
+        return megabytesPerSecond() / coresUsed;
+    }
 }

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchQuantizeCommandTest {
 
     private static final String MODEL = SharedAssets.path("models/tiny-llama-bf16.gguf").toString();
-    /** | TYPE | ftype | size | bytes | bpw | input MB | seconds | MB/s | cores used | imatrix | load avg | */
+    /** | TYPE | ftype | size | bytes | bpw | input MB | seconds | MB/s | cores used | MB/s per core | imatrix | load avg | */
     private static final Pattern ROW = Pattern.compile(
-            "^\\| (\\w+) \\| (\\w+) \\| [\\d.]+ [MG]iB \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.-]+ \\| ([\\w +]+) \\| .+ \\|$",
+            "^\\| (\\w+) \\| (\\w+) \\| [\\d.]+ [MG]iB \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.-]+ \\| [\\d.-]+ \\| ([\\w +]+) \\| .+ \\|$",
             Pattern.MULTILINE);
     private static final Pattern DRY_RUN_TOTAL = Pattern.compile("([\\d.]+) bits per weight, file ([\\d,]+) bytes");
 
@@ -73,7 +73,7 @@ class BenchQuantizeCommandTest {
         Path outDir = Files.createDirectory(tmp.resolve("out"));
         Run r = run("bench-quantize", "-m", MODEL, "--types", "Q8_0,Q4_K,IQ4_NL,IQ2_XXS", "-t", "2", "--out-dir", outDir.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("| type | ftype | size | bytes | bpw | input MB | seconds | MB/s | cores used | imatrix | load avg |")
+        assertThat(r.out()).contains("| type | ftype | size | bytes | bpw | input MB | seconds | MB/s | cores used | MB/s per core | imatrix | load avg |")
                 .contains("--pure").contains("deleted after each type").contains("load average");
         Map<String, Row> rows = rows(r.out());
         assertThat(rows.keySet()).containsExactly("Q8_0", "Q4_K", "IQ4_NL", "IQ2_XXS");

@@ -75,7 +75,7 @@ public final class BenchCommand implements Command {
             models.add(Path.of(m));
         }
         if (models.isEmpty()) {
-            Path dir = Path.of(a.option("--synth-dir").orElse(Path.of(System.getProperty("java.io.tmpdir"), "quantarena-bench").toString()));
+            Path dir = synthDir(a);
             for (GgmlType t : types(a.option("--types").orElse(null))) {
                 models.add(synthesized(dir, t, out));
             }
@@ -96,8 +96,13 @@ public final class BenchCommand implements Command {
         return 0;
     }
 
+    /** {@code --synth-dir}, by default {@code $TMPDIR/quantarena-bench} (never the repository). */
+    static Path synthDir(CliArgs a) {
+        return Path.of(a.option("--synth-dir").orElse(Path.of(System.getProperty("java.io.tmpdir"), "quantarena-bench").toString()));
+    }
+
     /** The synthetic 1B model of {@code type} in {@code dir}, written first when missing. */
-    private static Path synthesized(Path dir, GgmlType type, PrintStream out) throws IOException {
+    static Path synthesized(Path dir, GgmlType type, PrintStream out) throws IOException {
         Path p = dir.resolve("llama-1b-" + type.name() + ".gguf");
         if (Files.isRegularFile(p)) {
             return p;

@@ -24,7 +24,8 @@ public final class Main {
             new GenerateCommand(),
             new BenchKernelsCommand(),
             new SynthCommand(),
-            new BenchCommand()
+            new BenchCommand(),
+            new BenchQuantizeCommand()
     );
 
     private static final Map<String, Command> BY_NAME = COMMANDS.stream()

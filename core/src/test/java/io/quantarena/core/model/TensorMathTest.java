@@ -72,7 +72,7 @@ class TensorMathTest {
         gate[6] = 200f;
         float[] scalar = gate.clone();
         TensorMath.swiglu(scalar, 0, up, 0, n);
-        VectorOps.swiglu(gate, up, n);
+        VectorOps.swiglu(gate, 0, up, 0, n);
         for (int i = 0; i < n; i++) {
             assertThat(Float.floatToRawIntBits(gate[i])).as("element %d", i).isEqualTo(Float.floatToRawIntBits(scalar[i]));
         }

@@ -43,7 +43,8 @@ public class KernelBenchmarks {
     @State(Scope.Benchmark)
     public static class Format {
         @Param({"f32", "f16", "bf16", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q6_0", "q2_K", "q3_K", "q4_K",
-                "q5_K", "q6_K", "iq4_nl", "iq4_xs"})
+                "q5_K", "q6_K", "iq4_nl", "iq4_xs", "iq2_xxs", "iq2_xs", "iq2_s", "iq3_xxs", "iq3_s", "iq1_s", "iq1_m",
+                "iq2_k", "iq2_ks", "iq3_k", "iq3_ks", "iq4_k", "iq4_ks", "iq4_kss", "iq5_k", "iq5_ks", "iq6_k"})
         public String type;
 
         GgmlType ggmlType() {
@@ -113,6 +114,7 @@ public class KernelBenchmarks {
         Arena arena;
         QuantCodec codec;
         float[] src;
+        float[] imatrix;
         MemorySegment dst;
 
         @Setup
@@ -120,6 +122,7 @@ public class KernelBenchmarks {
             arena = Arena.ofShared();
             codec = QuantCodecs.forType(f.ggmlType());
             src = BenchWeights.gaussian(ROWS * COLS, 2);
+            imatrix = codec.requiresImatrix() ? BenchWeights.uniformImatrix(COLS) : null;
             dst = arena.allocate(ROWS * f.ggmlType().rowSize(COLS));
         }
 
@@ -131,7 +134,7 @@ public class KernelBenchmarks {
 
     @Benchmark
     public MemorySegment encode(EncodeState s, Rates r) {
-        s.codec.quantize(s.src, 0, EncodeState.ROWS, COLS, null, s.dst, 0);
+        s.codec.quantize(s.src, 0, EncodeState.ROWS, COLS, s.imatrix, s.dst, 0);
         r.inputBytes += 4L * EncodeState.ROWS * COLS;
         return s.dst;
     }

@@ -87,7 +87,7 @@ public final class ModelBench {
             if (cfg.nGen() > 0) {
                 double[] samples = new double[cfg.reps()];
                 genSeconds(s, gen);
-                double bandwidth = MachineCeilings.readBandwidth(cfg.bandwidthBytes(), threads, 3);
+                double bandwidth = MachineCeilings.readBandwidth(cfg.bandwidthBytes(), threads, 3)[0];
                 CpuClock clock = CpuClock.start();
                 for (int r = 0; r < cfg.reps(); r++) {
                     samples[r] = gen.length / genSeconds(s, gen);

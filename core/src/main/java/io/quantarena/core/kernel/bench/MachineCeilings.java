@@ -22,22 +22,32 @@ public final class MachineCeilings {
     private MachineCeilings() {
     }
 
-    /** Bytes per second read from a buffer of {@code bytes} by {@code threads} threads, best of {@code runs}. */
-    public static double readBandwidth(long bytes, int threads, int runs) {
+    /**
+     * Bytes per second read from a buffer of {@code bytes} by {@code threads} threads, best of
+     * {@code runs}: {@code [0]} by the wall clock, {@code [1]} per busy second ({@link Timing}).
+     */
+    public static double[] readBandwidth(long bytes, int threads, int runs) {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(bytes, 64);
             buf.fill((byte) 1); // touch every page before timing
-            double best = 0;
+            long part = bytes / threads / 256 * 256;
+            // several passes so that one timed run lasts long enough for the CPU-time clock (10 ms ticks)
+            int passes = (int) Math.max(1, Math.min(16, (4L << 30) / Math.max(1, part * threads)));
+            Timing best = Timing.NONE;
             for (int run = 0; run < runs + 1; run++) {
-                double seconds = timeParallel(threads, t -> {
-                    long part = bytes / threads / 256 * 256;
-                    return streamSum(buf, t * part, part);
+                Timing t = timeParallel(threads, id -> {
+                    float s = 0;
+                    for (int p = 0; p < passes; p++) {
+                        s += streamSum(buf, id * part, part);
+                    }
+                    return s;
                 });
                 if (run > 0) { // the first run warms up the JIT
-                    best = Math.max(best, bytes / threads / 256 * 256 * (double) threads / seconds);
+                    best = best.min(t);
                 }
             }
-            return best;
+            double total = (double) part * threads * passes;
+            return new double[]{total / best.wallSeconds(), total / best.busySeconds(threads)};
         }
     }
 
@@ -53,16 +63,20 @@ public final class MachineCeilings {
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
-    /** FP32 FLOP/s (an FMA counts 2) with {@code threads} threads, best of {@code runs} loops of {@code iterations}. */
-    public static double fmaPeak(int threads, int runs, long iterations) {
-        double best = 0;
+    /**
+     * FP32 FLOP/s (an FMA counts 2) with {@code threads} threads, best of {@code runs} loops of
+     * {@code iterations}: {@code [0]} by the wall clock, {@code [1]} per busy second.
+     */
+    public static double[] fmaPeak(int threads, int runs, long iterations) {
+        Timing best = Timing.NONE;
         for (int run = 0; run < runs + 1; run++) {
-            double seconds = timeParallel(threads, t -> fmaLoop(iterations, 1f + t));
+            Timing t = timeParallel(threads, id -> fmaLoop(iterations, 1f + id));
             if (run > 0) {
-                best = Math.max(best, 2.0 * F.length() * 12 * iterations * threads / seconds);
+                best = best.min(t);
             }
         }
-        return best;
+        double flops = 2.0 * F.length() * 12 * iterations * threads;
+        return new double[]{flops / best.wallSeconds(), flops / best.busySeconds(threads)};
     }
 
     /** 12 independent FMA chains: enough to cover FMA latency × ports on current cores. */
@@ -85,37 +99,42 @@ public final class MachineCeilings {
         float run(int thread);
     }
 
-    /** Wall seconds for {@code threads} threads to each run {@code body} once (started together). */
-    static double timeParallel(int threads, ThreadBody body) {
+    /** Times {@code threads} threads that each run {@code body} once (started together). */
+    static Timing timeParallel(int threads, ThreadBody body) {
         DoubleAdder sink = new DoubleAdder();
-        Thread[] ts = new Thread[threads];
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads + 1);
-        for (int t = 0; t < threads; t++) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        Thread[] ts = new Thread[threads - 1];
+        for (int t = 1; t < threads; t++) {
             int id = t;
-            ts[t] = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+            ts[t - 1] = new Thread(() -> {
+                await(start);
                 sink.add(body.run(id));
             });
-            ts[t].start();
+            ts[t - 1].start();
         }
-        long t0;
-        try {
-            start.await();
-            t0 = System.nanoTime();
+        Timing timing = Timing.of(() -> {
+            await(start);
+            sink.add(body.run(0));
             for (Thread t : ts) {
-                t.join();
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("benchmark thread interrupted", e);
+                }
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("benchmark thread interrupted", e);
-        }
-        double s = (System.nanoTime() - t0) / 1e9;
+        });
         if (sink.sum() == 42.4242) {
             System.out.print(""); // keeps the sums alive
         }
-        return s;
+        return timing;
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (Exception e) {
+            throw new IllegalStateException("benchmark threads could not start together", e);
+        }
     }
 }

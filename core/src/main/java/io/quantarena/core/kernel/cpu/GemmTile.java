@@ -44,14 +44,34 @@ final class GemmTile {
                                boolean acc) {
         int y0 = yo, y1 = yo + ldy, y2 = yo + 2 * ldy, y3 = yo + 3 * ldy;
         int y4 = yo + 4 * ldy, y5 = yo + 5 * ldy, y6 = yo + 6 * ldy, y7 = yo + 7 * ldy;
-        FloatVector c00 = (acc ? FloatVector.fromArray(F, y, y0) : FloatVector.zero(F)), c01 = (acc ? FloatVector.fromArray(F, y, y0 + FL) : FloatVector.zero(F)), c02 = (acc ? FloatVector.fromArray(F, y, y0 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c10 = (acc ? FloatVector.fromArray(F, y, y1) : FloatVector.zero(F)), c11 = (acc ? FloatVector.fromArray(F, y, y1 + FL) : FloatVector.zero(F)), c12 = (acc ? FloatVector.fromArray(F, y, y1 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c20 = (acc ? FloatVector.fromArray(F, y, y2) : FloatVector.zero(F)), c21 = (acc ? FloatVector.fromArray(F, y, y2 + FL) : FloatVector.zero(F)), c22 = (acc ? FloatVector.fromArray(F, y, y2 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c30 = (acc ? FloatVector.fromArray(F, y, y3) : FloatVector.zero(F)), c31 = (acc ? FloatVector.fromArray(F, y, y3 + FL) : FloatVector.zero(F)), c32 = (acc ? FloatVector.fromArray(F, y, y3 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c40 = (acc ? FloatVector.fromArray(F, y, y4) : FloatVector.zero(F)), c41 = (acc ? FloatVector.fromArray(F, y, y4 + FL) : FloatVector.zero(F)), c42 = (acc ? FloatVector.fromArray(F, y, y4 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c50 = (acc ? FloatVector.fromArray(F, y, y5) : FloatVector.zero(F)), c51 = (acc ? FloatVector.fromArray(F, y, y5 + FL) : FloatVector.zero(F)), c52 = (acc ? FloatVector.fromArray(F, y, y5 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c60 = (acc ? FloatVector.fromArray(F, y, y6) : FloatVector.zero(F)), c61 = (acc ? FloatVector.fromArray(F, y, y6 + FL) : FloatVector.zero(F)), c62 = (acc ? FloatVector.fromArray(F, y, y6 + 2 * FL) : FloatVector.zero(F));
-        FloatVector c70 = (acc ? FloatVector.fromArray(F, y, y7) : FloatVector.zero(F)), c71 = (acc ? FloatVector.fromArray(F, y, y7 + FL) : FloatVector.zero(F)), c72 = (acc ? FloatVector.fromArray(F, y, y7 + 2 * FL) : FloatVector.zero(F));
+        FloatVector c00, c01, c02;
+        FloatVector c10, c11, c12;
+        FloatVector c20, c21, c22;
+        FloatVector c30, c31, c32;
+        FloatVector c40, c41, c42;
+        FloatVector c50, c51, c52;
+        FloatVector c60, c61, c62;
+        FloatVector c70, c71, c72;
+        if (acc) {
+            c00 = FloatVector.fromArray(F, y, y0); c01 = FloatVector.fromArray(F, y, y0 + FL); c02 = FloatVector.fromArray(F, y, y0 + 2 * FL);
+            c10 = FloatVector.fromArray(F, y, y1); c11 = FloatVector.fromArray(F, y, y1 + FL); c12 = FloatVector.fromArray(F, y, y1 + 2 * FL);
+            c20 = FloatVector.fromArray(F, y, y2); c21 = FloatVector.fromArray(F, y, y2 + FL); c22 = FloatVector.fromArray(F, y, y2 + 2 * FL);
+            c30 = FloatVector.fromArray(F, y, y3); c31 = FloatVector.fromArray(F, y, y3 + FL); c32 = FloatVector.fromArray(F, y, y3 + 2 * FL);
+            c40 = FloatVector.fromArray(F, y, y4); c41 = FloatVector.fromArray(F, y, y4 + FL); c42 = FloatVector.fromArray(F, y, y4 + 2 * FL);
+            c50 = FloatVector.fromArray(F, y, y5); c51 = FloatVector.fromArray(F, y, y5 + FL); c52 = FloatVector.fromArray(F, y, y5 + 2 * FL);
+            c60 = FloatVector.fromArray(F, y, y6); c61 = FloatVector.fromArray(F, y, y6 + FL); c62 = FloatVector.fromArray(F, y, y6 + 2 * FL);
+            c70 = FloatVector.fromArray(F, y, y7); c71 = FloatVector.fromArray(F, y, y7 + FL); c72 = FloatVector.fromArray(F, y, y7 + 2 * FL);
+        } else {
+            FloatVector z = FloatVector.zero(F);
+            c00 = z; c01 = z; c02 = z;
+            c10 = z; c11 = z; c12 = z;
+            c20 = z; c21 = z; c22 = z;
+            c30 = z; c31 = z; c32 = z;
+            c40 = z; c41 = z; c42 = z;
+            c50 = z; c51 = z; c52 = z;
+            c60 = z; c61 = z; c62 = z;
+            c70 = z; c71 = z; c72 = z;
+        }
         int x0 = xo, x1 = xo + ldx, x2 = xo + 2 * ldx, x3 = xo + 3 * ldx;
         int x4 = xo + 4 * ldx, x5 = xo + 5 * ldx, x6 = xo + 6 * ldx, x7 = xo + 7 * ldx;
         for (int k = 0, wo = 0; k < kLen; k++, wo += ROWS) {

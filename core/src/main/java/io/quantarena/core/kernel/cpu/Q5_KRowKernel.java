@@ -68,6 +68,7 @@ final class Q5_KRowKernel implements RowKernel {
 
     @Override
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
+        // two 64-element chunks per iteration (all four exceed C2's node budget)
         FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         float minTerm = 0;
         long q = rowOffset;
@@ -78,53 +79,103 @@ final class Q5_KRowKernel implements RowKernel {
             ByteVector qh1 = ByteVector.fromMemorySegment(B128, w, q + 32, LE);
             int gs = 16 * blk;
             float mins = 0;
-            for (int c = 0; c < 4; c++) {
-                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 48 + 32 * c, LE);
-                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 64 + 32 * c, LE);
-                ByteVector l0 = v0.and((byte) 15).or(qh0.reinterpretAsInts().lanewise(LSHR, 2 * c).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
-                ByteVector l1 = v1.and((byte) 15).or(qh1.reinterpretAsInts().lanewise(LSHR, 2 * c).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
-                ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(qh0.reinterpretAsInts().lanewise(LSHR, 2 * c + 1).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
-                ByteVector h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(qh1.reinterpretAsInts().lanewise(LSHR, 2 * c + 1).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
-                int xo = 256 * blk + 64 * c;
-                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
-                lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), lo);
-                if (P16 > 1) {
-                    lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), lo);
-                    if (P16 > 2) {
-                        lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), lo);
-                        lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), lo);
+            for (int c = 0; c < 4; c += 2) {
+                {
+                    int j0 = 2 * c + 0, j1 = 2 * c + 1;
+                    ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 48 + 32 * c + 0, LE);
+                    ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 64 + 32 * c + 0, LE);
+                    ByteVector l0 = v0.and((byte) 15).or(qh0.reinterpretAsInts().lanewise(LSHR, j0).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    ByteVector l1 = v1.and((byte) 15).or(qh1.reinterpretAsInts().lanewise(LSHR, j0).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(qh0.reinterpretAsInts().lanewise(LSHR, j1).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    ByteVector h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(qh1.reinterpretAsInts().lanewise(LSHR, j1).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    int xo = 256 * blk + 64 * c + 0;
+                    FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                    lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), lo);
+                    if (P16 > 1) {
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), lo);
+                        if (P16 > 2) {
+                            lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), lo);
+                            lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), lo);
+                        }
                     }
-                }
-                lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), lo);
-                if (P16 > 1) {
-                    lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), lo);
-                    if (P16 > 2) {
-                        lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), lo);
-                        lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), lo);
+                    lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), lo);
+                    if (P16 > 1) {
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), lo);
+                        if (P16 > 2) {
+                            lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), lo);
+                            lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), lo);
+                        }
                     }
-                }
-                hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 32), hi);
-                if (P16 > 1) {
-                    hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 32 + FL), hi);
-                    if (P16 > 2) {
-                        hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 32 + 2 * FL), hi);
-                        hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 32 + 3 * FL), hi);
+                    hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 32), hi);
+                    if (P16 > 1) {
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 32 + FL), hi);
+                        if (P16 > 2) {
+                            hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 32 + 2 * FL), hi);
+                            hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 32 + 3 * FL), hi);
+                        }
                     }
-                }
-                hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 48), hi);
-                if (P16 > 1) {
-                    hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 48 + FL), hi);
-                    if (P16 > 2) {
-                        hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 48 + 2 * FL), hi);
-                        hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 48 + 3 * FL), hi);
+                    hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 48), hi);
+                    if (P16 > 1) {
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 48 + FL), hi);
+                        if (P16 > 2) {
+                            hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 48 + 2 * FL), hi);
+                            hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 48 + 3 * FL), hi);
+                        }
                     }
+                    acc0 = lo.fma(FloatVector.broadcast(F, d * ((j0) < 4 ? ((a) >>> (8 * (j0))) & 63 : (((cc) >>> (8 * ((j0) - 4))) & 15) | ((((a) >>> (8 * ((j0) - 4) + 6)) & 3) << 4))), acc0);
+                    acc1 = hi.fma(FloatVector.broadcast(F, d * ((j1) < 4 ? ((a) >>> (8 * (j1))) & 63 : (((cc) >>> (8 * ((j1) - 4))) & 15) | ((((a) >>> (8 * ((j1) - 4) + 6)) & 3) << 4))), acc1);
+                    mins += ((j0) < 4 ? ((b) >>> (8 * (j0))) & 63 : (((cc >>> 4) >>> (8 * ((j0) - 4))) & 15) | ((((b) >>> (8 * ((j0) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 2 * j0] + xSums16[gs + 2 * j0 + 1])
+                            + ((j1) < 4 ? ((b) >>> (8 * (j1))) & 63 : (((cc >>> 4) >>> (8 * ((j1) - 4))) & 15) | ((((b) >>> (8 * ((j1) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 2 * j1] + xSums16[gs + 2 * j1 + 1]);
                 }
-                acc0 = lo.fma(FloatVector.broadcast(F, d * ((2 * c) < 4 ? ((a) >>> (8 * (2 * c))) & 63 : (((cc) >>> (8 * ((2 * c) - 4))) & 15) | ((((a) >>> (8 * ((2 * c) - 4) + 6)) & 3) << 4))), acc0);
-                acc1 = hi.fma(FloatVector.broadcast(F, d * ((2 * c + 1) < 4 ? ((a) >>> (8 * (2 * c + 1))) & 63 : (((cc) >>> (8 * ((2 * c + 1) - 4))) & 15) | ((((a) >>> (8 * ((2 * c + 1) - 4) + 6)) & 3) << 4))), acc1);
-                mins += ((2 * c) < 4 ? ((b) >>> (8 * (2 * c))) & 63 : (((cc >>> 4) >>> (8 * ((2 * c) - 4))) & 15) | ((((b) >>> (8 * ((2 * c) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 4 * c] + xSums16[gs + 4 * c + 1])
-                        + ((2 * c + 1) < 4 ? ((b) >>> (8 * (2 * c + 1))) & 63 : (((cc >>> 4) >>> (8 * ((2 * c + 1) - 4))) & 15) | ((((b) >>> (8 * ((2 * c + 1) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 4 * c + 2] + xSums16[gs + 4 * c + 3]);
+                {
+                    int j0 = 2 * c + 2, j1 = 2 * c + 3;
+                    ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 48 + 32 * c + 32, LE);
+                    ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 64 + 32 * c + 32, LE);
+                    ByteVector l0 = v0.and((byte) 15).or(qh0.reinterpretAsInts().lanewise(LSHR, j0).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    ByteVector l1 = v1.and((byte) 15).or(qh1.reinterpretAsInts().lanewise(LSHR, j0).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(qh0.reinterpretAsInts().lanewise(LSHR, j1).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    ByteVector h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15).or(qh1.reinterpretAsInts().lanewise(LSHR, j1).reinterpretAsBytes().and((byte) 1).reinterpretAsInts().lanewise(LSHL, 4).reinterpretAsBytes());
+                    int xo = 256 * blk + 64 * c + 64;
+                    FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                    lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo), lo);
+                    if (P16 > 1) {
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + FL), lo);
+                        if (P16 > 2) {
+                            lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 2 * FL), lo);
+                            lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 3 * FL), lo);
+                        }
+                    }
+                    lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 16), lo);
+                    if (P16 > 1) {
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 16 + FL), lo);
+                        if (P16 > 2) {
+                            lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 16 + 2 * FL), lo);
+                            lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 16 + 3 * FL), lo);
+                        }
+                    }
+                    hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 32), hi);
+                    if (P16 > 1) {
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 32 + FL), hi);
+                        if (P16 > 2) {
+                            hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 32 + 2 * FL), hi);
+                            hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 32 + 3 * FL), hi);
+                        }
+                    }
+                    hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 48), hi);
+                    if (P16 > 1) {
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xo + 48 + FL), hi);
+                        if (P16 > 2) {
+                            hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xo + 48 + 2 * FL), hi);
+                            hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xo + 48 + 3 * FL), hi);
+                        }
+                    }
+                    acc0 = lo.fma(FloatVector.broadcast(F, d * ((j0) < 4 ? ((a) >>> (8 * (j0))) & 63 : (((cc) >>> (8 * ((j0) - 4))) & 15) | ((((a) >>> (8 * ((j0) - 4) + 6)) & 3) << 4))), acc0);
+                    acc1 = hi.fma(FloatVector.broadcast(F, d * ((j1) < 4 ? ((a) >>> (8 * (j1))) & 63 : (((cc) >>> (8 * ((j1) - 4))) & 15) | ((((a) >>> (8 * ((j1) - 4) + 6)) & 3) << 4))), acc1);
+                    mins += ((j0) < 4 ? ((b) >>> (8 * (j0))) & 63 : (((cc >>> 4) >>> (8 * ((j0) - 4))) & 15) | ((((b) >>> (8 * ((j0) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 2 * j0] + xSums16[gs + 2 * j0 + 1])
+                            + ((j1) < 4 ? ((b) >>> (8 * (j1))) & 63 : (((cc >>> 4) >>> (8 * ((j1) - 4))) & 15) | ((((b) >>> (8 * ((j1) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 2 * j1] + xSums16[gs + 2 * j1 + 1]);
+                }
             }
-            minTerm += fp16(w, q + 2) * mins;
+            minTerm += Float.float16ToFloat(w.get(LE_SHORT, q + 2)) * mins;
         }
         return sumLanes(acc0.add(acc1)) - minTerm;
     }

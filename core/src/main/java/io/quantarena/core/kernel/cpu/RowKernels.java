@@ -21,7 +21,13 @@ public final class RowKernels {
                 new Q8_0RowKernel(), new Q6_0RowKernel(),
                 new Q2_KRowKernel(), new Q3_KRowKernel(), new Q4_KRowKernel(), new Q5_KRowKernel(),
                 new Q6_KRowKernel(),
-                new IQ4_NLRowKernel(), new IQ4_XSRowKernel())) {
+                new IQ4_NLRowKernel(), new IQ4_XSRowKernel(),
+                // i-quants: lattice formats (LatticeRowKernel) and ik non-linear formats (IqkRowKernel)
+                new IQ2_XXSRowKernel(), new IQ2_XSRowKernel(), new IQ2_SRowKernel(), new IQ3_XXSRowKernel(),
+                new IQ3_SRowKernel(), new IQ1_SRowKernel(), new IQ1_MRowKernel(),
+                new IQ2_KRowKernel(), new IQ2_KSRowKernel(), new IQ3_KRowKernel(), new IQ3_KSRowKernel(),
+                new IQ4_KRowKernel(), new IQ4_KSRowKernel(), new IQ4_KSSRowKernel(), new IQ5_KRowKernel(),
+                new IQ5_KSRowKernel(), new IQ6_KRowKernel())) {
             KERNELS.put(k.type(), k);
         }
     }

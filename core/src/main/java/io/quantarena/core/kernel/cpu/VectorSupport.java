@@ -34,7 +34,6 @@ final class VectorSupport {
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
     static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
-    static final VectorOperators.Unary NOT = VectorOperators.NOT;
     static final VectorOperators.Binary LSHR = VectorOperators.LSHR;
     static final VectorOperators.Binary LSHL = VectorOperators.LSHL;
     static final VectorOperators.Associative ADD = VectorOperators.ADD;
@@ -91,10 +90,6 @@ final class VectorSupport {
 
     static float fp16(MemorySegment s, long off) {
         return Float.float16ToFloat(s.get(LE_SHORT, off));
-    }
-
-    static int u8(MemorySegment s, long off) {
-        return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF;
     }
 
     /** Sums of x over consecutive 16-element groups ({@code n/16} values; n a multiple of 16). */

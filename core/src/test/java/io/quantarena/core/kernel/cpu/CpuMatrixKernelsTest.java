@@ -155,6 +155,6 @@ class CpuMatrixKernelsTest {
                 .hasMessageContaining("row range [1, 3) outside [0, 2)");
         assertThatThrownBy(() -> new WeightMatrix(GgmlType.Q8_0, MemorySegment.ofArray(new byte[34]), 2, 64))
                 .hasMessageContaining("too small");
-        assertThatThrownBy(() -> RowKernels.forType(GgmlType.IQ2_XXS)).hasMessageContaining("iq2_xxs");
+        assertThatThrownBy(() -> RowKernels.forType(GgmlType.IQ2_KT)).hasMessageContaining("iq2_kt");
     }
 }

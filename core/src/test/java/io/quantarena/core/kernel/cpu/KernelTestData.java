@@ -15,7 +15,16 @@ final class KernelTestData {
     /** The formats the CPU kernels cover. */
     static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0,
             GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q6_0, GgmlType.Q2_K,
-            GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
+            GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS,
+            GgmlType.IQ2_XXS, GgmlType.IQ2_XS, GgmlType.IQ2_S, GgmlType.IQ3_XXS, GgmlType.IQ3_S, GgmlType.IQ1_S,
+            GgmlType.IQ1_M, GgmlType.IQ2_K, GgmlType.IQ2_KS, GgmlType.IQ3_K, GgmlType.IQ3_KS, GgmlType.IQ4_K,
+            GgmlType.IQ4_KS, GgmlType.IQ4_KSS, GgmlType.IQ5_K, GgmlType.IQ5_KS, GgmlType.IQ6_K);
+
+    /** Whether testdata/quant has the reference rows of {@code variant} (imatrix-only formats have no "plain"). */
+    static boolean hasReference(GgmlType t, String variant) {
+        return t == GgmlType.F32
+                || SharedAssets.path("testdata/quant/" + fileName(t) + "." + variant + ".q").toFile().isFile();
+    }
 
     /** testdata/quant geometry (manifest.json). */
     static final int REF_ROWS = 28;
@@ -50,7 +59,8 @@ final class KernelTestData {
     /** Offsets (within a block) of the fp16 scale fields, so random blocks get finite, realistic scales. */
     private static int[] halfScaleOffsets(GgmlType t) {
         return switch (t) {
-            case Q4_0, Q5_0, Q8_0, Q6_0, IQ4_NL, IQ4_XS -> new int[]{0};
+            case Q4_0, Q5_0, Q8_0, Q6_0, IQ4_NL, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ2_K, IQ3_K,
+                 IQ4_K, IQ5_K, IQ6_K -> new int[]{0};
             case Q4_1, Q5_1, Q4_K, Q5_K -> new int[]{0, 2};
             case Q2_K -> new int[]{80, 82};
             case Q3_K -> new int[]{108};
@@ -78,11 +88,32 @@ final class KernelTestData {
             return s;
         }
         rnd.nextBytes(b);
+        if (t.rowMetaBytes() > 0) {
+            // every block byte of these formats is valid; only the row scale must be a sane number
+            for (int r = 0; r < rows; r++) {
+                float v = (float) (rnd.nextGaussian() * 1e-3);
+                if (t.rowMetaBytes() == 2) {
+                    s.set(LE_SHORT, r * rowBytes, Float.floatToFloat16(v));
+                } else {
+                    s.set(LE_FLOAT, r * rowBytes, v);
+                }
+            }
+            return s;
+        }
         int[] scales = halfScaleOffsets(t);
         for (long blk = 0; blk < b.length / t.bytesPerBlock(); blk++) {
+            long at = blk * t.bytesPerBlock();
+            if (t == GgmlType.IQ1_M) {
+                // the fp16 d is spread over the top nibbles of the four scale words at offset 48
+                short d = Float.floatToFloat16((float) (rnd.nextGaussian() * 0.01));
+                for (int i = 0; i < 4; i++) {
+                    int word = s.get(LE_SHORT, at + 48 + 2L * i) & 0x0FFF | ((d >>> (4 * i)) & 0xF) << 12;
+                    s.set(LE_SHORT, at + 48 + 2L * i, (short) word);
+                }
+            }
             for (int off : scales) {
                 float v = (float) (rnd.nextGaussian() * 0.01);
-                s.set(LE_SHORT, blk * t.bytesPerBlock() + off, Float.floatToFloat16(v));
+                s.set(LE_SHORT, at + off, Float.floatToFloat16(v));
             }
         }
         return s;

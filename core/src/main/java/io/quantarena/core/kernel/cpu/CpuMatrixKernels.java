@@ -8,9 +8,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@link MatrixKernels} on the CPU with the Vector API: rows are split into chunks that the
- * threads of a {@link KernelThreadPool} claim dynamically. Matrix-vector products call the
- * format's fused dot kernel per row (bandwidth-bound: weights are read once, the activation stays
- * in cache). Matrix-matrix products decode tiles of {@link GemmTile#ROWS} rows × {@link #KC}
+ * threads of a {@link KernelThreadPool} claim dynamically. Matrix-vector products prepare x once
+ * in the format's {@link ActivationLayout} (kept for the next call if x is the same, e.g. the Q, K
+ * and V projections of one token) and call the format's fused dot kernel on pairs of rows half a
+ * chunk apart: two memory streams per thread keep more cache-line fetches in flight than one.
+ * Matrix-matrix products decode tiles of {@link GemmTile#ROWS} rows × {@link #KC}
  * columns to float once and reuse them for every activation column in a register-blocked FMA
  * kernel. Scratch is per thread and grows only when a larger shape arrives.
  */
@@ -28,7 +30,8 @@ public final class CpuMatrixKernels implements MatrixKernels {
     /** Per-thread results of matrix-vector chunks before they are published (index = worker). */
     private final float[][] privateRows;
     private final MatMulTask matMulTask = new MatMulTask();
-    private float[] groupSums = new float[0];
+    /** The last activation prepared per layout (reused when the next call passes the same x). */
+    private final java.util.Map<ActivationLayout, PreparedActivation> prepared = new java.util.HashMap<>();
     private float[] dequantizedActivation = new float[0];
 
     public CpuMatrixKernels(int threads) {
@@ -81,20 +84,25 @@ public final class CpuMatrixKernels implements MatrixKernels {
         checkLength("activation x", x, cols);
         checkLength("output y", y, rowTo - rowFrom);
         RowKernel kernel = RowKernels.forType(w.type());
-        float[] sums = null;
-        if (kernel.needsGroupSums()) {
-            if (groupSums.length < cols / 16) {
-                groupSums = new float[cols / 16];
-            }
-            VectorSupport.sums16(x, 0, cols, groupSums);
-            sums = groupSums;
-        }
+        PreparedActivation px = prepared(kernel, x, cols);
         long rows = rowTo - rowFrom;
-        int chunkRows = (int) Math.max(16, (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
+        // an even number of rows per chunk, so that every chunk splits into two streams of pairs
+        long perChunk = (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD);
+        int chunkRows = (int) Math.max(16, (perChunk + 1) & ~1L);
         int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
         // a new task per call: a worker that was overtaken may still be reading an older one
-        pool.runRevocable(chunks, new MatVecTask(kernel, w.data(), w.rowBytes(), cols, x, sums, y, rowFrom, rowTo,
+        pool.runRevocable(chunks, new MatVecTask(kernel, w.data(), w.rowBytes(), px, y, rowFrom, rowTo,
                 chunkRows, privateRows));
+    }
+
+    /** x in the kernel's layout: the cached preparation when it holds the same x, else a fresh one. */
+    private PreparedActivation prepared(RowKernel kernel, float[] x, int n) {
+        ActivationLayout layout = kernel.layout();
+        PreparedActivation p = prepared.computeIfAbsent(layout, l -> new PreparedActivation());
+        if (!p.holds(layout, x, n)) {
+            kernel.prepare(x, n, p);
+        }
+        return p;
     }
 
     @Override
@@ -149,8 +157,11 @@ public final class CpuMatrixKernels implements MatrixKernels {
         }
     }
 
-    /** Rows of y in chunks; workers compute into their private rows and publish (see {@link KernelThreadPool#runRevocable}). */
-    private record MatVecTask(RowKernel kernel, MemorySegment data, long rowBytes, int cols, float[] x, float[] sums,
+    /**
+     * Rows of y in chunks; workers compute into their private rows and publish (see
+     * {@link KernelThreadPool#runRevocable}). A chunk's rows are taken in pairs (r, r + half).
+     */
+    private record MatVecTask(RowKernel kernel, MemorySegment data, long rowBytes, PreparedActivation x,
                               float[] y, long rowFrom, long rowTo, int chunkRows, float[][] privateRows)
             implements KernelThreadPool.RevocableChunkTask {
 
@@ -158,10 +169,7 @@ public final class CpuMatrixKernels implements MatrixKernels {
         public void run(int chunk) {
             long r0 = rowFrom + (long) chunk * chunkRows;
             long r1 = Math.min(rowTo, r0 + chunkRows);
-            RowKernel k = kernel;
-            for (long r = r0; r < r1; r++) {
-                y[(int) (r - rowFrom)] = k.dot(data, r * rowBytes, x, sums, cols);
-            }
+            rows(r0, r1, y, (int) (r0 - rowFrom));
         }
 
         @Override
@@ -173,9 +181,19 @@ public final class CpuMatrixKernels implements MatrixKernels {
                 out = new float[chunkRows];
                 privateRows[worker] = out;
             }
+            rows(r0, r1, out, 0);
+        }
+
+        /** Rows [r0, r1) into out[o ..]: pairs half the range apart, then the odd row. */
+        private void rows(long r0, long r1, float[] out, int o) {
             RowKernel k = kernel;
-            for (long r = r0; r < r1; r++) {
-                out[(int) (r - r0)] = k.dot(data, r * rowBytes, x, sums, cols);
+            int n = (int) (r1 - r0);
+            int half = n / 2;
+            for (int i = 0; i < half; i++) {
+                k.dot2(data, (r0 + i) * rowBytes, (r0 + half + i) * rowBytes, x, out, o + i, o + half + i);
+            }
+            if ((n & 1) != 0) {
+                out[o + n - 1] = k.dot(data, (r1 - 1) * rowBytes, x);
             }
         }
 

@@ -14,7 +14,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * qs[16b..16b+16) (low nibble → element j, high → 16+j) and the 6-bit scale ls − 32;
  * y = d·ls·V[q].
  */
-final class IQ4_XSRowKernel implements RowKernel {
+final class IQ4_XSRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 136;
 

@@ -13,7 +13,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * Q4_K: fp16 d, fp16 dmin, scales[12], qs[128]. Chunk c covers elements 64c..64c+63: low nibbles
  * of qs[32c..32c+32) (sub-block 2c) then high nibbles (sub-block 2c+1); y = d·sc·q − dmin·m.
  */
-final class Q4_KRowKernel implements RowKernel {
+final class Q4_KRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 144;
 

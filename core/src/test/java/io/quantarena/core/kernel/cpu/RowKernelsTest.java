@@ -59,8 +59,7 @@ class RowKernelsTest {
     void dotProductsOfReferenceRowsMatchTheScalarReference(GgmlType t) {
         RowKernel k = RowKernels.forType(t);
         float[] x = gaussian(REF_COLS, 7);
-        float[] sums = new float[REF_COLS / 16];
-        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        PreparedActivation px = k.prepare(x, REF_COLS, new PreparedActivation());
         double worst = 0;
         for (String variant : List.of("plain", "imatrix")) {
             if (!hasReference(t, variant)) {
@@ -70,7 +69,7 @@ class RowKernelsTest {
             float[] deq = referenceDequantized(t, variant);
             for (int r = 0; r < REF_ROWS; r++) {
                 float expected = ScalarMatrixKernels.dot(deq, r * REF_COLS, x, 0, REF_COLS);
-                float actual = k.dot(rows, r * t.rowSize(REF_COLS), x, sums, REF_COLS);
+                float actual = k.dot(rows, r * t.rowSize(REF_COLS), px);
                 double rel = relativeError(actual, expected, magnitude(deq, r * REF_COLS, x, 0, REF_COLS));
                 worst = Math.max(worst, rel);
                 assertThat(rel).as("%s %s row %d: %s vs %s", t.typeName(), variant, r, actual, expected)
@@ -92,13 +91,12 @@ class RowKernelsTest {
         float[] imatrix = codec.requiresImatrix() ? SharedAssets.floats("testdata/quant/imatrix.f32") : null;
         codec.quantize(src, 0, REF_ROWS, REF_COLS, imatrix, w, 0);
         float[] x = gaussian(REF_COLS, 23);
-        float[] sums = new float[REF_COLS / 16];
-        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        PreparedActivation px = k.prepare(x, REF_COLS, new PreparedActivation());
         float[] ref = new float[REF_COLS];
         for (int r = 0; r < REF_ROWS; r++) {
             codec.dequantizeRow(w, r * rowBytes, ref, 0, REF_COLS);
             float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, REF_COLS);
-            float actual = k.dot(w, r * rowBytes, x, sums, REF_COLS);
+            float actual = k.dot(w, r * rowBytes, px);
             assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, REF_COLS)))
                     .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected).isLessThanOrEqualTo(TOLERANCE);
         }
@@ -112,8 +110,7 @@ class RowKernelsTest {
         int cols = 2048, rows = 6;
         MemorySegment w = randomRows(t, rows, cols, 11 + t.id());
         float[] x = gaussian(cols, 3);
-        float[] sums = new float[cols / 16];
-        VectorSupport.sums16(x, 0, cols, sums);
+        PreparedActivation px = k.prepare(x, cols, new PreparedActivation());
         float[] ref = new float[cols];
         float[] mine = new float[cols];
         for (int r = 0; r < rows; r++) {
@@ -126,10 +123,47 @@ class RowKernelsTest {
                         .isLessThanOrEqualTo(Math.ulp(Math.abs(ref[i])) * 2);
             }
             float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, cols);
-            float actual = k.dot(w, off, x, sums, cols);
+            float actual = k.dot(w, off, px);
             assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, cols)))
                     .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected)
                     .isLessThanOrEqualTo(TOLERANCE);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void pairedDotsEqualSingleDotsBitForBit(GgmlType t) {
+        // matVec pairs rows differently with the thread count; a row's value must not depend on its partner
+        RowKernel k = RowKernels.forType(t);
+        int cols = 1024, rows = 5;
+        MemorySegment w = randomRows(t, rows, cols, 31 + t.id());
+        long rowBytes = t.rowSize(cols);
+        PreparedActivation px = k.prepare(gaussian(cols, 5), cols, new PreparedActivation());
+        float[] single = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            single[r] = k.dot(w, r * rowBytes, px);
+        }
+        float[] y = new float[rows];
+        for (int a = 0; a < rows; a++) {
+            for (int b = 0; b < rows; b++) {
+                k.dot2(w, a * rowBytes, b * rowBytes, px, y, a, b);
+                assertThat(Float.floatToRawIntBits(y[a])).as("%s row %d paired with %d", t.typeName(), a, b)
+                        .isEqualTo(Float.floatToRawIntBits(single[a]));
+                assertThat(Float.floatToRawIntBits(y[b])).as("%s row %d paired with %d", t.typeName(), b, a)
+                        .isEqualTo(Float.floatToRawIntBits(single[b]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void preparedActivationIsRejectedByAKernelOfAnotherLayout(GgmlType t) {
+        RowKernel k = RowKernels.forType(t);
+        ActivationLayout other = k.layout() == ActivationLayout.NATURAL ? ActivationLayout.NIBBLES_32
+                : ActivationLayout.NATURAL;
+        PreparedActivation px = new PreparedActivation();
+        other.prepare(gaussian(256, 1), 256, px);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.dot(randomRows(t, 1, 256, 3), 0, px))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(k.layout().name());
     }
 }

@@ -1,0 +1,41 @@
+package io.quantarena.core.kernel.cpu;
+
+import io.quantarena.core.tensor.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A dot-product kernel written for 512-bit vectors (16 float lanes, AVX-512): it reads 64 weight
+ * bytes as one vector of int lanes and x in a permuted {@link ActivationLayout}, and interleaves two
+ * rows. Decoding (dequantize) and the type come from the format's portable kernel, which
+ * {@link RowKernels} also uses instead of this one where vectors are narrower.
+ */
+abstract class WideRowKernel implements RowKernel {
+
+    private final NaturalOrderRowKernel portable;
+
+    WideRowKernel(NaturalOrderRowKernel portable) {
+        this.portable = portable;
+    }
+
+    @Override
+    public final GgmlType type() {
+        return portable.type();
+    }
+
+    @Override
+    public final void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n) {
+        portable.dequantize(w, rowOffset, col, dst, dstOffset, n);
+    }
+
+    /** One row: the paired kernel on the row twice (single rows are rare: an odd row count's last row). */
+    @Override
+    public final float dot(MemorySegment w, long rowOffset, PreparedActivation x) {
+        float[] y = new float[1];
+        dot2(w, rowOffset, rowOffset, x, y, 0, 0);
+        return y[0];
+    }
+
+    @Override
+    public abstract void dot2(MemorySegment w, long row0, long row1, PreparedActivation x, float[] y, int y0, int y1);
+}

@@ -10,8 +10,9 @@ import java.lang.foreign.MemorySegment;
  * {@link MatrixKernels} on the CPU with the Vector API: rows are split into chunks that the
  * threads of a {@link KernelThreadPool} claim dynamically. Matrix-vector products prepare x once
  * in the format's {@link ActivationLayout} (kept for the next call if x is the same, e.g. the Q, K
- * and V projections of one token) and call the format's fused dot kernel on pairs of rows half a
- * chunk apart: two memory streams per thread keep more cache-line fetches in flight than one.
+ * and V projections of one token) and call the format's fused dot kernel on four rows a quarter of a
+ * chunk apart: four memory streams per thread keep more cache-line fetches in flight than one, and
+ * each x vector loaded serves four rows.
  * Matrix-matrix products decode tiles of {@link GemmTile#ROWS} rows × {@link #KC}
  * columns to float once and reuse them for every activation column in a register-blocked FMA
  * kernel. Scratch is per thread and grows only when a larger shape arrives.
@@ -86,9 +87,9 @@ public final class CpuMatrixKernels implements MatrixKernels {
         RowKernel kernel = RowKernels.forType(w.type());
         PreparedActivation px = prepared(kernel, x, cols);
         long rows = rowTo - rowFrom;
-        // an even number of rows per chunk, so that every chunk splits into two streams of pairs
+        // a multiple of four rows per chunk, so that every chunk splits into four streams
         long perChunk = (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD);
-        int chunkRows = (int) Math.max(16, (perChunk + 1) & ~1L);
+        int chunkRows = (int) Math.max(16, (perChunk + 3) & ~3L);
         int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
         // a new task per call: a worker that was overtaken may still be reading an older one
         pool.runRevocable(chunks, new MatVecTask(kernel, w.data(), w.rowBytes(), px, y, rowFrom, rowTo,
@@ -159,7 +160,7 @@ public final class CpuMatrixKernels implements MatrixKernels {
 
     /**
      * Rows of y in chunks; workers compute into their private rows and publish (see
-     * {@link KernelThreadPool#runRevocable}). A chunk's rows are taken in pairs (r, r + half).
+     * {@link KernelThreadPool#runRevocable}). A chunk's rows are taken in fours (r + k·quarter).
      */
     private record MatVecTask(RowKernel kernel, MemorySegment data, long rowBytes, PreparedActivation x,
                               float[] y, long rowFrom, long rowTo, int chunkRows, float[][] privateRows)
@@ -184,16 +185,16 @@ public final class CpuMatrixKernels implements MatrixKernels {
             rows(r0, r1, out, 0);
         }
 
-        /** Rows [r0, r1) into out[o ..]: pairs half the range apart, then the odd row. */
+        /** Rows [r0, r1) into out[o ..]: fours a quarter of the range apart, then the remaining rows. */
         private void rows(long r0, long r1, float[] out, int o) {
             RowKernel k = kernel;
             int n = (int) (r1 - r0);
-            int half = n / 2;
-            for (int i = 0; i < half; i++) {
-                k.dot2(data, (r0 + i) * rowBytes, (r0 + half + i) * rowBytes, x, out, o + i, o + half + i);
+            int quarter = n / 4;
+            for (int i = 0; i < quarter; i++) {
+                k.dot4(data, (r0 + i) * rowBytes, quarter * rowBytes, x, out, o + i, quarter);
             }
-            if ((n & 1) != 0) {
-                out[o + n - 1] = k.dot(data, (r1 - 1) * rowBytes, x);
+            for (int i = 4 * quarter; i < n; i++) {
+                out[o + i] = k.dot(data, (r0 + i) * rowBytes, x);
             }
         }
 

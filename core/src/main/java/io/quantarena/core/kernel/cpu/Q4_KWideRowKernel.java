@@ -45,79 +45,98 @@ final class Q4_KWideRowKernel extends WideRowKernel {
     }
 
     @Override
-    public void dot2(MemorySegment w, long row0, long row1, PreparedActivation px, float[] y, int y0, int y1) {
+    public void dot4(MemorySegment w, long row0, long dist, PreparedActivation px, float[] y, int y0, int yd) {
         px.check(ActivationLayout.NIBBLES_32);
         float[] xp = px.values(), sums = px.sums();
         int n = px.n();
-        FloatVector acc = FloatVector.zero(F16), bcc = FloatVector.zero(F16);
-        long q = row0, p = row1;
-        for (int xb = 0; xb < n; xb += 256, q += BYTES, p += BYTES) {
+        // per row: 16·d·sc of the current block in lanes 0..7, and the running correction
+        // −Σ_s (16·d·sc_s + dmin·m_s)·Σ_s x (kept in memory: vector registers are all taken)
+        float[] scales = new float[64], corr = new float[64];
+        FloatVector a0 = FloatVector.zero(F16), a1 = a0, a2 = a0, a3 = a0;
+        long q0 = row0, q1 = row0 + dist, q2 = q1 + dist, q3 = q2 + dist;
+        for (int xb = 0; xb < n; xb += 256, q0 += BYTES, q1 += BYTES, q2 += BYTES, q3 += BYTES) {
             FloatVector xs = FloatVector.fromArray(F16, sums, xb / 16);
-            // scales and mins of both rows: sc·16·d in lanes 0..7 (the 1 + q/16 factor), the block's
-            // correction −(16·d·sc + dmin·m)·Σx added at once
-            FloatVector sc, sd;
-            {
+            // one loop body for the four rows' scales: C2 compiles a method only up to a node budget
+            for (int r = 0; r < 4; r++) {
+                long q = q0 + r * dist;
                 long h0 = w.get(LE_LONG, q), h1 = w.get(LE_LONG, q + 8);
                 int a = (int) (h0 >>> 32), b = (int) h1, c = (int) (h1 >>> 32);
                 long scBytes = (a & 0x3F3F3F3FL) | (long) ((c & 0x0F0F0F0F) | ((a >>> 2) & 0x30303030)) << 32;
                 long mBytes = (b & 0x3F3F3F3FL) | (long) (((c >>> 4) & 0x0F0F0F0F) | ((b >>> 2) & 0x30303030)) << 32;
-                sc = ((FloatVector) LongVector.broadcast(L128, scBytes).reinterpretAsBytes().convertShape(B2F, F16, 0))
-                        .mul(16 * Float.float16ToFloat((short) h0));
+                FloatVector sc = ((FloatVector) LongVector.broadcast(L128, scBytes).reinterpretAsBytes()
+                        .convertShape(B2F, F16, 0)).mul(16 * Float.float16ToFloat((short) h0));
                 FloatVector m = (FloatVector) LongVector.broadcast(L128, mBytes).reinterpretAsBytes().convertShape(B2F, F16, 0);
-                acc = m.mul(Float.float16ToFloat((short) (h0 >>> 16))).add(sc).fma(xs, acc);
+                sc.intoArray(scales, 16 * r);
+                m.mul(Float.float16ToFloat((short) (h0 >>> 16))).add(sc).fma(xs, FloatVector.fromArray(F16, corr, 16 * r))
+                        .intoArray(corr, 16 * r);
             }
-            {
-                long h0 = w.get(LE_LONG, p), h1 = w.get(LE_LONG, p + 8);
-                int a = (int) (h0 >>> 32), b = (int) h1, c = (int) (h1 >>> 32);
-                long scBytes = (a & 0x3F3F3F3FL) | (long) ((c & 0x0F0F0F0F) | ((a >>> 2) & 0x30303030)) << 32;
-                long mBytes = (b & 0x3F3F3F3FL) | (long) (((c >>> 4) & 0x0F0F0F0F) | ((b >>> 2) & 0x30303030)) << 32;
-                sd = ((FloatVector) LongVector.broadcast(L128, scBytes).reinterpretAsBytes().convertShape(B2F, F16, 0))
-                        .mul(16 * Float.float16ToFloat((short) h0));
-                FloatVector m = (FloatVector) LongVector.broadcast(L128, mBytes).reinterpretAsBytes().convertShape(B2F, F16, 0);
-                bcc = m.mul(Float.float16ToFloat((short) (h0 >>> 16))).add(sd).fma(xs, bcc);
-            }
-            // two halves of 64 code bytes; a loop (not written out) keeps C2's node count low
             for (int h = 0; h < 2; h++) {
-                IntVector v = IntVector.fromMemorySegment(I16, w, q + 16 + 64 * h, LE);
-                IntVector u = IntVector.fromMemorySegment(I16, w, p + 16 + 64 * h, LE);
+                // (rotated & NIBBLE_BITS) | ONE as a bitwise blend: C2 then emits one ternary-logic op in
+                // place on the rotated value (and/or first copied the constant into a fresh register)
+                IntVector ONES = IntVector.broadcast(I16, ONE), KEEP = IntVector.broadcast(I16, ~NIBBLE_BITS);
+                IntVector v0 = IntVector.fromMemorySegment(I16, w, q0 + 16 + 64 * h, LE);
+                IntVector v1 = IntVector.fromMemorySegment(I16, w, q1 + 16 + 64 * h, LE);
+                IntVector v2 = IntVector.fromMemorySegment(I16, w, q2 + 16 + 64 * h, LE);
+                IntVector v3 = IntVector.fromMemorySegment(I16, w, q3 + 16 + 64 * h, LE);
                 int xo = xb + 128 * h;
+                // code vector g = nibble g of each lane (bits 4g..4g+3) rotated to bits 19..22; even g
+                // (low nibbles: sub-blocks 4h, 4h+2) sum into e, odd g (4h+1, 4h+3) into o, per row
+                FloatVector e0, o0, e1, o1, e2, o2, e3, o3;
                 FloatVector x0 = FloatVector.fromArray(F16, xp, xo), x1 = FloatVector.fromArray(F16, xp, xo + 16);
-                FloatVector s0 = v.lanewise(ROL, 19).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().mul(x0);
-                FloatVector s1 = v.lanewise(ROL, 15).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().mul(x1);
-                FloatVector t0 = u.lanewise(ROL, 19).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().mul(x0);
-                FloatVector t1 = u.lanewise(ROL, 15).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().mul(x1);
+                e0 = v0.lanewise(ROL, 19).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x0);
+                o0 = v0.lanewise(ROL, 15).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x1);
+                e1 = v1.lanewise(ROL, 19).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x0);
+                o1 = v1.lanewise(ROL, 15).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x1);
+                e2 = v2.lanewise(ROL, 19).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x0);
+                o2 = v2.lanewise(ROL, 15).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x1);
+                e3 = v3.lanewise(ROL, 19).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x0);
+                o3 = v3.lanewise(ROL, 15).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x1);
                 x0 = FloatVector.fromArray(F16, xp, xo + 32);
                 x1 = FloatVector.fromArray(F16, xp, xo + 48);
-                s0 = v.lanewise(ROL, 11).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x0, s0);
-                s1 = v.lanewise(ROL, 7).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x1, s1);
-                t0 = u.lanewise(ROL, 11).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x0, t0);
-                t1 = u.lanewise(ROL, 7).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x1, t1);
+                e0 = v0.lanewise(ROL, 11).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e0);
+                o0 = v0.lanewise(ROL, 7).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o0);
+                e1 = v1.lanewise(ROL, 11).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e1);
+                o1 = v1.lanewise(ROL, 7).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o1);
+                e2 = v2.lanewise(ROL, 11).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e2);
+                o2 = v2.lanewise(ROL, 7).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o2);
+                e3 = v3.lanewise(ROL, 11).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e3);
+                o3 = v3.lanewise(ROL, 7).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o3);
                 x0 = FloatVector.fromArray(F16, xp, xo + 64);
                 x1 = FloatVector.fromArray(F16, xp, xo + 80);
-                s0 = v.lanewise(ROL, 3).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x0, s0);
-                s1 = v.lanewise(ROL, 31).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x1, s1);
-                t0 = u.lanewise(ROL, 3).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x0, t0);
-                t1 = u.lanewise(ROL, 31).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x1, t1);
+                e0 = v0.lanewise(ROL, 3).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e0);
+                o0 = v0.lanewise(ROL, 31).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o0);
+                e1 = v1.lanewise(ROL, 3).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e1);
+                o1 = v1.lanewise(ROL, 31).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o1);
+                e2 = v2.lanewise(ROL, 3).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e2);
+                o2 = v2.lanewise(ROL, 31).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o2);
+                e3 = v3.lanewise(ROL, 3).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e3);
+                o3 = v3.lanewise(ROL, 31).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o3);
                 x0 = FloatVector.fromArray(F16, xp, xo + 96);
                 x1 = FloatVector.fromArray(F16, xp, xo + 112);
-                s0 = v.lanewise(ROL, 27).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x0, s0);
-                s1 = v.lanewise(ROL, 23).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x1, s1);
-                t0 = u.lanewise(ROL, 27).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x0, t0);
-                t1 = u.lanewise(ROL, 23).and(NIBBLE_BITS).or(ONE).reinterpretAsFloats().fma(x1, t1);
-                acc = s0.fma(sc.rearrange(h == 0 ? SUB_0_2 : SUB_4_6), acc);
-                acc = s1.fma(sc.rearrange(h == 0 ? SUB_1_3 : SUB_5_7), acc);
-                bcc = t0.fma(sd.rearrange(h == 0 ? SUB_0_2 : SUB_4_6), bcc);
-                bcc = t1.fma(sd.rearrange(h == 0 ? SUB_1_3 : SUB_5_7), bcc);
+                e0 = v0.lanewise(ROL, 27).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e0);
+                o0 = v0.lanewise(ROL, 23).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o0);
+                e1 = v1.lanewise(ROL, 27).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e1);
+                o1 = v1.lanewise(ROL, 23).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o1);
+                e2 = v2.lanewise(ROL, 27).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e2);
+                o2 = v2.lanewise(ROL, 23).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o2);
+                e3 = v3.lanewise(ROL, 27).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x0, e3);
+                o3 = v3.lanewise(ROL, 23).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x1, o3);
+                VectorShuffle<Float> se = h == 0 ? SUB_0_2 : SUB_4_6, so = h == 0 ? SUB_1_3 : SUB_5_7;
+                FloatVector c0 = FloatVector.fromArray(F16, scales, 0), c1 = FloatVector.fromArray(F16, scales, 16);
+                FloatVector c2 = FloatVector.fromArray(F16, scales, 32), c3 = FloatVector.fromArray(F16, scales, 48);
+                a0 = o0.fma(c0.rearrange(so), e0.fma(c0.rearrange(se), a0));
+                a1 = o1.fma(c1.rearrange(so), e1.fma(c1.rearrange(se), a1));
+                a2 = o2.fma(c2.rearrange(so), e2.fma(c2.rearrange(se), a2));
+                a3 = o3.fma(c3.rearrange(so), e3.fma(c3.rearrange(se), a3));
             }
         }
-        // lane sums written out (a helper call here would not be inlined in a method this large)
-        acc = acc.add(acc.rearrange(X16_8));
-        acc = acc.add(acc.rearrange(X16_4));
-        acc = acc.add(acc.rearrange(X16_2));
-        y[y0] = acc.add(acc.rearrange(X16_1)).lane(0);
-        bcc = bcc.add(bcc.rearrange(X16_8));
-        bcc = bcc.add(bcc.rearrange(X16_4));
-        bcc = bcc.add(bcc.rearrange(X16_2));
-        y[y1] = bcc.add(bcc.rearrange(X16_1)).lane(0);
+        // lane sums written out (a helper call would not be inlined in a method this large)
+        for (int r = 0; r < 4; r++) {
+            FloatVector acc = (r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3).add(FloatVector.fromArray(F16, corr, 16 * r));
+            acc = acc.add(acc.rearrange(X16_8));
+            acc = acc.add(acc.rearrange(X16_4));
+            acc = acc.add(acc.rearrange(X16_2));
+            y[y0 + r * yd] = acc.add(acc.rearrange(X16_1)).lane(0);
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Dot products read the activation in the order that suits the format's bit layout (see
  * {@link ActivationLayout}): a matrix-vector product {@linkplain #prepare prepares} x once and
- * then calls {@link #dot2} for pairs of rows.
+ * then calls {@link #dot4} for groups of four rows.
  */
 public interface RowKernel {
 
@@ -23,7 +23,7 @@ public interface RowKernel {
      */
     void dequantize(MemorySegment w, long rowOffset, int col, float[] dst, int dstOffset, int n);
 
-    /** The element order and group sums that {@link #dot} and {@link #dot2} read. */
+    /** The element order and group sums that {@link #dot} and {@link #dot4} read. */
     ActivationLayout layout();
 
     /** {@code x[0..n)} in this kernel's layout, written into {@code into} (reused when it is large enough). */
@@ -36,13 +36,15 @@ public interface RowKernel {
     float dot(MemorySegment w, long rowOffset, PreparedActivation x);
 
     /**
-     * The dot products of two rows with the same activation into {@code y[y0]} (row at
-     * {@code row0}) and {@code y[y1]} (row at {@code row1}). Kernels that interleave the two rows
-     * read x once for both and keep two memory streams in flight.
+     * The dot products of four rows with the same activation: rows {@code row0 + k·rowDistance}
+     * into {@code y[y0 + k·yDistance]}, k = 0..3. Kernels that interleave the rows read x once for
+     * all four and keep four memory streams in flight; a row's result is the same bits whichever
+     * way it is computed (alone or with any other rows).
      */
-    default void dot2(MemorySegment w, long row0, long row1, PreparedActivation x, float[] y, int y0, int y1) {
-        y[y0] = dot(w, row0, x);
-        y[y1] = dot(w, row1, x);
+    default void dot4(MemorySegment w, long row0, long rowDistance, PreparedActivation x, float[] y, int y0, int yDistance) {
+        for (int k = 0; k < 4; k++) {
+            y[y0 + k * yDistance] = dot(w, row0 + k * rowDistance, x);
+        }
     }
 
     /** One row's dot product with {@code x[0..n)} in natural order (prepares x: for tests and single rows). */

@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A dot-product kernel written for 512-bit vectors (16 float lanes, AVX-512): it reads 64 weight
- * bytes as one vector of int lanes and x in a permuted {@link ActivationLayout}, and interleaves two
- * rows. Decoding (dequantize) and the type come from the format's portable kernel, which
+ * bytes as one vector of int lanes and x in a permuted {@link ActivationLayout}, and interleaves
+ * four rows. Decoding (dequantize) and the type come from the format's portable kernel, which
  * {@link RowKernels} also uses instead of this one where vectors are narrower.
  */
 abstract class WideRowKernel implements RowKernel {
@@ -28,14 +28,18 @@ abstract class WideRowKernel implements RowKernel {
         portable.dequantize(w, rowOffset, col, dst, dstOffset, n);
     }
 
-    /** One row: the paired kernel on the row twice (single rows are rare: an odd row count's last row). */
+    /**
+     * One row: the four-row kernel on the row four times (single rows are rare: the last rows of a
+     * matrix whose row count is not a multiple of four).
+     */
     @Override
     public final float dot(MemorySegment w, long rowOffset, PreparedActivation x) {
         float[] y = new float[1];
-        dot2(w, rowOffset, rowOffset, x, y, 0, 0);
+        dot4(w, rowOffset, 0, x, y, 0, 0);
         return y[0];
     }
 
     @Override
-    public abstract void dot2(MemorySegment w, long row0, long row1, PreparedActivation x, float[] y, int y0, int y1);
+    public abstract void dot4(MemorySegment w, long row0, long rowDistance, PreparedActivation x, float[] y, int y0,
+                              int yDistance);
 }

@@ -37,14 +37,14 @@ class RowDotDeterminismTest {
             float[] x = KernelTestData.gaussian(COLS, 12);
             PreparedActivation px = k.prepare(x, COLS, new PreparedActivation());
             float r = 0;
-            float[] y = new float[2];
+            float[] y = new float[4];
             for (int i = 0; i < calls; i++) {
-                // both entry points: the single-row dot and the paired dot of matVec
+                // both entry points: the single-row dot and matVec's four-row dot
                 r = k.dot(row, 0, px);
-                k.dot2(row, 0, 0, px, y, 0, 1);
+                k.dot4(row, 0, 0, px, y, 0, 1);
             }
-            if (Float.floatToRawIntBits(y[0]) != Float.floatToRawIntBits(r)) {
-                throw new AssertionError(t.typeName() + ": paired dot " + y[0] + " differs from single dot " + r);
+            if (Float.floatToRawIntBits(y[3]) != Float.floatToRawIntBits(r)) {
+                throw new AssertionError(t.typeName() + ": four-row dot " + y[3] + " differs from single dot " + r);
             }
             out.add(t.typeName() + " " + Integer.toHexString(Float.floatToRawIntBits(r)));
         }

@@ -23,14 +23,25 @@ class RowKernelsTest {
 
     static final double TOLERANCE = 1e-4;
 
-    static List<GgmlType> types() {
-        return TYPES;
+    /**
+     * Every format's kernel as {@link RowKernels} serves it, plus the portable kernel of the formats
+     * that have a 512-bit one (the one used on machines with narrower vectors).
+     */
+    static List<RowKernel> kernels() {
+        List<RowKernel> ks = new java.util.ArrayList<>();
+        for (GgmlType t : TYPES) {
+            ks.add(RowKernels.forType(t));
+            if (RowKernels.portable(t) != RowKernels.forType(t)) {
+                ks.add(RowKernels.portable(t));
+            }
+        }
+        return ks;
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void decodesReferenceRowsLikeTheReferenceImplementation(GgmlType t) {
-        RowKernel k = RowKernels.forType(t);
+    @MethodSource("kernels")
+    void decodesReferenceRowsLikeTheReferenceImplementation(RowKernel k) {
+        GgmlType t = k.type();
         for (String variant : List.of("plain", "imatrix")) {
             if (!hasReference(t, variant)) {
                 continue;
@@ -55,9 +66,9 @@ class RowKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void dotProductsOfReferenceRowsMatchTheScalarReference(GgmlType t) {
-        RowKernel k = RowKernels.forType(t);
+    @MethodSource("kernels")
+    void dotProductsOfReferenceRowsMatchTheScalarReference(RowKernel k) {
+        GgmlType t = k.type();
         float[] x = gaussian(REF_COLS, 7);
         PreparedActivation px = k.prepare(x, REF_COLS, new PreparedActivation());
         double worst = 0;
@@ -76,14 +87,14 @@ class RowKernelsTest {
                         .isLessThanOrEqualTo(TOLERANCE);
             }
         }
-        System.out.printf("%-7s real rows: max relative error %.2e%n", t.typeName(), worst);
+        System.out.printf("%-7s %-24s real rows: max relative error %.2e%n", t.typeName(), k.getClass().getSimpleName(), worst);
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void rowsQuantizedFromTheReferenceSourceMatchTheCodecReference(GgmlType t) {
+    @MethodSource("kernels")
+    void rowsQuantizedFromTheReferenceSourceMatchTheCodecReference(RowKernel k) {
+        GgmlType t = k.type();
         QuantCodec codec = QuantCodecs.forType(t);
-        RowKernel k = RowKernels.forType(t);
         float[] src = SharedAssets.floats("testdata/quant/src.f32");
         long rowBytes = t.rowSize(REF_COLS);
         MemorySegment w = MemorySegment.ofArray(new byte[(int) (REF_ROWS * rowBytes)]);
@@ -103,10 +114,10 @@ class RowKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void randomRowsMatchTheCodecReference(GgmlType t) {
+    @MethodSource("kernels")
+    void randomRowsMatchTheCodecReference(RowKernel k) {
+        GgmlType t = k.type();
         QuantCodec codec = QuantCodecs.forType(t);
-        RowKernel k = RowKernels.forType(t);
         int cols = 2048, rows = 6;
         MemorySegment w = randomRows(t, rows, cols, 11 + t.id());
         float[] x = gaussian(cols, 3);
@@ -131,11 +142,11 @@ class RowKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void pairedDotsEqualSingleDotsBitForBit(GgmlType t) {
-        // matVec pairs rows differently with the thread count; a row's value must not depend on its partner
-        RowKernel k = RowKernels.forType(t);
-        int cols = 1024, rows = 5;
+    @MethodSource("kernels")
+    void groupedDotsEqualSingleDotsBitForBit(RowKernel k) {
+        // matVec groups rows differently with the thread count; a row's value must not depend on the others
+        GgmlType t = k.type();
+        int cols = 1024, rows = 8;
         MemorySegment w = randomRows(t, rows, cols, 31 + t.id());
         long rowBytes = t.rowSize(cols);
         PreparedActivation px = k.prepare(gaussian(cols, 5), cols, new PreparedActivation());
@@ -143,22 +154,23 @@ class RowKernelsTest {
         for (int r = 0; r < rows; r++) {
             single[r] = k.dot(w, r * rowBytes, px);
         }
-        float[] y = new float[rows];
-        for (int a = 0; a < rows; a++) {
-            for (int b = 0; b < rows; b++) {
-                k.dot2(w, a * rowBytes, b * rowBytes, px, y, a, b);
-                assertThat(Float.floatToRawIntBits(y[a])).as("%s row %d paired with %d", t.typeName(), a, b)
-                        .isEqualTo(Float.floatToRawIntBits(single[a]));
-                assertThat(Float.floatToRawIntBits(y[b])).as("%s row %d paired with %d", t.typeName(), b, a)
-                        .isEqualTo(Float.floatToRawIntBits(single[b]));
+        for (int first = 0; first < rows; first++) {
+            for (int dist = 0; first + 3 * dist < rows; dist++) {
+                float[] y = new float[4 * rows];
+                k.dot4(w, first * rowBytes, dist * rowBytes, px, y, 1, rows);
+                for (int j = 0; j < 4; j++) {
+                    int r = first + j * dist;
+                    assertThat(Float.floatToRawIntBits(y[1 + j * rows])).as("%s row %d as row %d of four from %d, %d apart",
+                            t.typeName(), r, j, first, dist).isEqualTo(Float.floatToRawIntBits(single[r]));
+                }
             }
         }
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void preparedActivationIsRejectedByAKernelOfAnotherLayout(GgmlType t) {
-        RowKernel k = RowKernels.forType(t);
+    @MethodSource("kernels")
+    void preparedActivationIsRejectedByAKernelOfAnotherLayout(RowKernel k) {
+        GgmlType t = k.type();
         ActivationLayout other = k.layout() == ActivationLayout.NATURAL ? ActivationLayout.NIBBLES_32
                 : ActivationLayout.NATURAL;
         PreparedActivation px = new PreparedActivation();

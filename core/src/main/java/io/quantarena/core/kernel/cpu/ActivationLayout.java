@@ -37,10 +37,16 @@ public final class ActivationLayout {
     /**
      * 16-byte sub-blocks with low nibble of byte m = element m, high nibble = element 16 + m
      * (IQ4_XS, IQ4_KS, IQ4_K), read 64 bytes at a time: code vector g = 2k + h holds in lane i
-     * element 32·(i/4) + 16·h + 4·(i%4) + k of the 128. No sums.
+     * element 32·(i/4) + 16·h + 4·(i%4) + k of the 128. No sums (IQ4_XS).
      */
-    public static final ActivationLayout NIBBLES_16 = new ActivationLayout("nibbles-16", 128,
-            k -> 32 * ((k % 16) / 4) + 16 * ((k / 16) % 2) + 4 * (k % 4) + (k / 16) / 2, 0, 0f, 0, 0);
+    public static final ActivationLayout NIBBLES_16 = new ActivationLayout("nibbles-16", 128, ActivationLayout::nibbles16,
+            0, 0f, 0, 0);
+    /** {@link #NIBBLES_16} with Σ x per 32-element sub-block, eight per 256 padded to sixteen (IQ4_KS's shifted levels). */
+    public static final ActivationLayout NIBBLES_16_SUMS32 = new ActivationLayout("nibbles-16+sums32", 128,
+            ActivationLayout::nibbles16, 32, 1f, 8, 16);
+    /** {@link #NIBBLES_16} with Σ x per 16-element sub-block, sixteen per 256 (IQ4_K's shifted levels). */
+    public static final ActivationLayout NIBBLES_16_SUMS16 = new ActivationLayout("nibbles-16+sums16", 128,
+            ActivationLayout::nibbles16, 16, 1f, 16, 16);
     /**
      * Q6_K's 128-element halves (codes built from ql and qh bytes l of the half's four 32-element
      * quarters), read 64 code bytes at a time: code vector g holds in lane i element
@@ -49,6 +55,10 @@ public final class ActivationLayout {
      */
     public static final ActivationLayout Q6_K_CODES = new ActivationLayout("q6_K-codes", 128,
             k -> 64 * ((k / 16) / 4) + 32 * ((k % 16) / 8) + 4 * (k % 8) + (k / 16) % 4, 16, -1.5f, 16, 16);
+
+    private static int nibbles16(int k) {
+        return 32 * ((k % 16) / 4) + 16 * ((k / 16) % 2) + 4 * (k % 4) + (k / 16) / 2;
+    }
 
     private final String name;
     private final int span;

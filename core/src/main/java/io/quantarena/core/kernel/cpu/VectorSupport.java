@@ -39,6 +39,7 @@ final class VectorSupport {
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
     static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
+    static final VectorOperators.Conversion<Integer, Float> I2F = VectorOperators.I2F;
     static final VectorOperators.Binary LSHR = VectorOperators.LSHR;
     static final VectorOperators.Binary LSHL = VectorOperators.LSHL;
     static final VectorOperators.Binary ROL = VectorOperators.ROL;

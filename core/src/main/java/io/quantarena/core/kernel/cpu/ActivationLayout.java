@@ -32,8 +32,11 @@ public final class ActivationLayout {
      * element 64·(i/8) + 32·h + 4·(i%8) + k of the 128. Sums: −Σ x per 32-element sub-block, eight
      * per 256 padded to sixteen.
      */
-    public static final ActivationLayout NIBBLES_32 = new ActivationLayout("nibbles-32", 128,
-            k -> 64 * ((k % 16) / 8) + 32 * ((k / 16) % 2) + 4 * (k % 8) + (k / 16) / 2, 32, -1f, 8, 16);
+    public static final ActivationLayout NIBBLES_32 = new ActivationLayout("nibbles-32", 128, ActivationLayout::nibbles32,
+            32, -1f, 8, 16);
+    /** {@link #NIBBLES_32} with Σ x per 16-element sub-block, sixteen per 256 (IQ5_K's shifted levels). */
+    public static final ActivationLayout NIBBLES_32_SUMS16 = new ActivationLayout("nibbles-32+sums16", 128,
+            ActivationLayout::nibbles32, 16, 1f, 16, 16);
     /**
      * 16-byte sub-blocks with low nibble of byte m = element m, high nibble = element 16 + m
      * (IQ4_XS, IQ4_KS, IQ4_K), read 64 bytes at a time: code vector g = 2k + h holds in lane i
@@ -55,6 +58,10 @@ public final class ActivationLayout {
      */
     public static final ActivationLayout Q6_K_CODES = new ActivationLayout("q6_K-codes", 128,
             k -> 64 * ((k / 16) / 4) + 32 * ((k % 16) / 8) + 4 * (k % 8) + (k / 16) % 4, 16, -1.5f, 16, 16);
+
+    private static int nibbles32(int k) {
+        return 64 * ((k % 16) / 8) + 32 * ((k / 16) % 2) + 4 * (k % 8) + (k / 16) / 2;
+    }
 
     private static int nibbles16(int k) {
         return 32 * ((k % 16) / 4) + 16 * ((k / 16) % 2) + 4 * (k % 4) + (k / 16) / 2;

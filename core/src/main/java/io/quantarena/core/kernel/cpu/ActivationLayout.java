@@ -67,6 +67,14 @@ public final class ActivationLayout {
         return 32 * ((k % 16) / 4) + 16 * ((k / 16) % 2) + 4 * (k % 4) + (k / 16) / 2;
     }
 
+    /**
+     * IQ3_K's 256-element blocks read as one 64-byte vector of 2-bit planes: code vector c = 4f + k
+     * (2-bit field f of byte k of each lane) holds in lane i element 32·(4·(i/8) + f) + 4·(i%8) + k.
+     * Sums: Σ x per 16-element sub-block (IQ3_K's shifted levels).
+     */
+    public static final ActivationLayout IQ3_K_CODES = new ActivationLayout("iq3_K-codes", 256,
+            k -> 32 * (4 * ((k % 16) / 8) + (k / 16) / 4) + 4 * (k % 8) + (k / 16) % 4, 16, 1f, 16, 16);
+
     private final String name;
     private final int span;
     private final int[] perm;

@@ -16,7 +16,7 @@ import java.util.function.IntUnaryOperator;
  *
  * <p>Group sums: {@code Σ x} over natural groups of {@code sumGroup} elements, times
  * {@code sumFactor}, {@code groupsPerBlock} of them per block, stored {@code sumsStride} apart
- * (zero-padded), so that a kernel can load one block's sums as a vector.
+ * (zero-padded, or repeated), so that a kernel can load one block's sums as a vector.
  */
 public final class ActivationLayout {
 
@@ -30,10 +30,10 @@ public final class ActivationLayout {
      * Q4_K's 32-byte chunks (low nibble of byte l: element l, high nibble: element 32 + l), read
      * 64 bytes at a time: code vector g = 2k + h (byte k of each lane, nibble h) holds in lane i
      * element 64·(i/8) + 32·h + 4·(i%8) + k of the 128. Sums: −Σ x per 32-element sub-block, eight
-     * per 256 padded to sixteen.
+     * per 256, written twice (the kernel multiplies them with its scales and its mins in one vector).
      */
     public static final ActivationLayout NIBBLES_32 = new ActivationLayout("nibbles-32", 128, ActivationLayout::nibbles32,
-            32, -1f, 8, 16);
+            32, -1f, 8, 16, true);
     /** {@link #NIBBLES_32} with Σ x per 16-element sub-block, sixteen per 256 (IQ5_K's shifted levels). */
     public static final ActivationLayout NIBBLES_32_SUMS16 = new ActivationLayout("nibbles-32+sums16", 128,
             ActivationLayout::nibbles32, 16, 1f, 16, 16);
@@ -82,15 +82,23 @@ public final class ActivationLayout {
     private final float sumFactor;
     private final int groupsPerBlock;
     private final int sumsStride;
+    /** Whether a block's sums are written twice (at g and groupsPerBlock + g) instead of zero-padded. */
+    private final boolean repeatSums;
 
     private ActivationLayout(String name, int span, IntUnaryOperator element, int sumGroup, float sumFactor,
                              int groupsPerBlock, int sumsStride) {
+        this(name, span, element, sumGroup, sumFactor, groupsPerBlock, sumsStride, false);
+    }
+
+    private ActivationLayout(String name, int span, IntUnaryOperator element, int sumGroup, float sumFactor,
+                             int groupsPerBlock, int sumsStride, boolean repeatSums) {
         this.name = name;
         this.span = span;
         this.sumGroup = sumGroup;
         this.sumFactor = sumFactor;
         this.groupsPerBlock = groupsPerBlock;
         this.sumsStride = sumsStride;
+        this.repeatSums = repeatSums;
         if (element == null) {
             this.perm = null;
         } else {
@@ -143,8 +151,8 @@ public final class ActivationLayout {
             for (int b = 0; b < blocks; b++) {
                 for (int g = 0; g < sumsStride; g++) {
                     float t = 0;
-                    if (g < groupsPerBlock) {
-                        for (int i = (b * groupsPerBlock + g) * sumGroup, end = i + sumGroup; i < end; i++) {
+                    if (g < groupsPerBlock || repeatSums) {
+                        for (int i = (b * groupsPerBlock + g % groupsPerBlock) * sumGroup, end = i + sumGroup; i < end; i++) {
                             t += x[i];
                         }
                     }

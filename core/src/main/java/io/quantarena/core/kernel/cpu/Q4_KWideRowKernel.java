@@ -3,6 +3,7 @@ package io.quantarena.core.kernel.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
@@ -31,6 +32,9 @@ final class Q4_KWideRowKernel extends WideRowKernel {
     private static final VectorShuffle<Float> SUB_0_2 = halves(0, 2), SUB_1_3 = halves(1, 3), SUB_4_6 = halves(4, 6),
             SUB_5_7 = halves(5, 7);
 
+    /** Lanes 8..15 (the mins in the scale/min vector). */
+    private static final VectorMask<Float> MINS = VectorMask.fromLong(F16, 0xFF00);
+
     private static VectorShuffle<Float> halves(int a, int b) {
         return VectorShuffle.fromOp(F16, i -> i < 8 ? a : b);
     }
@@ -55,6 +59,7 @@ final class Q4_KWideRowKernel extends WideRowKernel {
         FloatVector a0 = FloatVector.zero(F16), a1 = a0, a2 = a0, a3 = a0;
         long q0 = row0, q1 = row0 + dist, q2 = q1 + dist, q3 = q2 + dist;
         for (int xb = 0; xb < n; xb += 256, q0 += BYTES, q1 += BYTES, q2 += BYTES, q3 += BYTES) {
+            // −Σx of the eight sub-blocks, twice: against the scales in lanes 0..7 and the mins in 8..15
             FloatVector xs = FloatVector.fromArray(F16, sums, xb / 16);
             // one loop body for the four rows' scales: C2 compiles a method only up to a node budget
             for (int r = 0; r < 4; r++) {
@@ -63,12 +68,13 @@ final class Q4_KWideRowKernel extends WideRowKernel {
                 int a = (int) (h0 >>> 32), b = (int) h1, c = (int) (h1 >>> 32);
                 long scBytes = (a & 0x3F3F3F3FL) | (long) ((c & 0x0F0F0F0F) | ((a >>> 2) & 0x30303030)) << 32;
                 long mBytes = (b & 0x3F3F3F3FL) | (long) (((c >>> 4) & 0x0F0F0F0F) | ((b >>> 2) & 0x30303030)) << 32;
-                FloatVector sc = ((FloatVector) LongVector.broadcast(L128, scBytes).reinterpretAsBytes()
-                        .convertShape(B2F, F16, 0)).mul(16 * Float.float16ToFloat((short) h0));
-                FloatVector m = (FloatVector) LongVector.broadcast(L128, mBytes).reinterpretAsBytes().convertShape(B2F, F16, 0);
-                sc.intoArray(scales, 16 * r);
-                m.mul(Float.float16ToFloat((short) (h0 >>> 16))).add(sc).fma(xs, FloatVector.fromArray(F16, corr, 16 * r))
-                        .intoArray(corr, 16 * r);
+                // lanes 0..7: 16·d·sc, lanes 8..15: dmin·m, converted together
+                FloatVector sm = ((FloatVector) LongVector.zero(L128).withLane(0, scBytes).withLane(1, mBytes)
+                        .reinterpretAsBytes().convertShape(B2F, F16, 0))
+                        .mul(FloatVector.broadcast(F16, 16 * Float.float16ToFloat((short) h0))
+                                .blend(Float.float16ToFloat((short) (h0 >>> 16)), MINS));
+                sm.intoArray(scales, 16 * r);
+                sm.fma(xs, FloatVector.fromArray(F16, corr, 16 * r)).intoArray(corr, 16 * r);
             }
             for (int h = 0; h < 2; h++) {
                 // (rotated & NIBBLE_BITS) | ONE as a bitwise blend: C2 then emits one ternary-logic op in

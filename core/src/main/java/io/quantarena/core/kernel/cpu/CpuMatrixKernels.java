@@ -8,9 +8,12 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@link MatrixKernels} on the CPU with the Vector API: rows are split into chunks that the
- * threads of a {@link KernelThreadPool} claim dynamically. Matrix-vector products call the
- * format's fused dot kernel per row (bandwidth-bound: weights are read once, the activation stays
- * in cache). Matrix-matrix products decode tiles of {@link GemmTile#ROWS} rows × {@link #KC}
+ * threads of a {@link KernelThreadPool} claim dynamically. Matrix-vector products prepare x once
+ * in the format's {@link ActivationLayout} (kept for the next call if x is the same, e.g. the Q, K
+ * and V projections of one token) and call the format's fused dot kernel on four rows a quarter of a
+ * chunk apart: four memory streams per thread keep more cache-line fetches in flight than one, and
+ * each x vector loaded serves four rows.
+ * Matrix-matrix products decode tiles of {@link GemmTile#ROWS} rows × {@link #KC}
  * columns to float once and reuse them for every activation column in a register-blocked FMA
  * kernel. Scratch is per thread and grows only when a larger shape arrives.
  */
@@ -29,9 +32,11 @@ public final class CpuMatrixKernels implements MatrixKernels {
     private final float[][] privateRows;
     private final MatMulTask matMulTask = new MatMulTask();
     private final MatVecsTask matVecsTask = new MatVecsTask();
+    /** One copy of each activation of {@link #matVecs}, and its preparation in the kernel's layout. */
     private float[][] vectorCopies = new float[0][];
-    private float[][] vectorSums = new float[0][];
-    private float[] groupSums = new float[0];
+    private PreparedActivation[] preparedVectors = new PreparedActivation[0];
+    /** The last activation prepared per layout (reused when the next call passes the same x). */
+    private final java.util.Map<ActivationLayout, PreparedActivation> prepared = new java.util.HashMap<>();
     private float[] dequantizedActivation = new float[0];
 
     public CpuMatrixKernels(int threads) {
@@ -84,20 +89,25 @@ public final class CpuMatrixKernels implements MatrixKernels {
         checkLength("activation x", x, cols);
         checkLength("output y", y, rowTo - rowFrom);
         RowKernel kernel = RowKernels.forType(w.type());
-        float[] sums = null;
-        if (kernel.needsGroupSums()) {
-            if (groupSums.length < cols / 16) {
-                groupSums = new float[cols / 16];
-            }
-            VectorSupport.sums16(x, 0, cols, groupSums);
-            sums = groupSums;
-        }
+        PreparedActivation px = prepared(kernel, x, cols);
         long rows = rowTo - rowFrom;
-        int chunkRows = (int) Math.max(16, (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD));
+        // a multiple of four rows per chunk, so that every chunk splits into four streams
+        long perChunk = (rows + (long) threads() * CHUNKS_PER_THREAD - 1) / ((long) threads() * CHUNKS_PER_THREAD);
+        int chunkRows = (int) Math.max(16, (perChunk + 3) & ~3L);
         int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
         // a new task per call: a worker that was overtaken may still be reading an older one
-        pool.runRevocable(chunks, new MatVecTask(kernel, w.data(), w.rowBytes(), cols, x, sums, y, rowFrom, rowTo,
+        pool.runRevocable(chunks, new MatVecTask(kernel, w.data(), w.rowBytes(), px, y, rowFrom, rowTo,
                 chunkRows, privateRows));
+    }
+
+    /** x in the kernel's layout: the cached preparation when it holds the same x, else a fresh one. */
+    private PreparedActivation prepared(RowKernel kernel, float[] x, int n) {
+        ActivationLayout layout = kernel.layout();
+        PreparedActivation p = prepared.computeIfAbsent(layout, l -> new PreparedActivation());
+        if (!p.holds(layout, x, n)) {
+            kernel.prepare(x, n, p);
+        }
+        return p;
     }
 
     @Override
@@ -126,24 +136,27 @@ public final class CpuMatrixKernels implements MatrixKernels {
             return;
         }
         RowKernel kernel = RowKernels.forType(w.type());
-        // the row kernels read activations from index 0: one array per activation
+        // kernels read an activation from index 0 in their own layout: a copy per activation, prepared
         if (vectorCopies.length < n || vectorCopies[0].length < cols) {
             vectorCopies = new float[n][Math.max(cols, vectorCopies.length == 0 ? 0 : vectorCopies[0].length)];
-            vectorSums = new float[n][vectorCopies[0].length / 16];
+        }
+        if (preparedVectors.length < n) {
+            PreparedActivation[] grown = java.util.Arrays.copyOf(preparedVectors, n);
+            for (int j = preparedVectors.length; j < n; j++) {
+                grown[j] = new PreparedActivation();
+            }
+            preparedVectors = grown;
         }
         for (int j = 0; j < n; j++) {
             System.arraycopy(x, j * cols, vectorCopies[j], 0, cols);
-            if (kernel.needsGroupSums()) {
-                VectorSupport.sums16(vectorCopies[j], 0, cols, vectorSums[j]);
-            }
+            kernel.prepare(vectorCopies[j], cols, preparedVectors[j]);
         }
         MatVecsTask t = matVecsTask;
         t.kernel = kernel;
         t.data = w.data();
         t.rowBytes = w.rowBytes();
         t.cols = cols;
-        t.xs = vectorCopies;
-        t.sums = kernel.needsGroupSums() ? vectorSums : null;
+        t.xs = preparedVectors;
         t.n = n;
         t.y = y;
         t.rows = rows;
@@ -192,8 +205,11 @@ public final class CpuMatrixKernels implements MatrixKernels {
         }
     }
 
-    /** Rows of y in chunks; workers compute into their private rows and publish (see {@link KernelThreadPool#runRevocable}). */
-    private record MatVecTask(RowKernel kernel, MemorySegment data, long rowBytes, int cols, float[] x, float[] sums,
+    /**
+     * Rows of y in chunks; workers compute into their private rows and publish (see
+     * {@link KernelThreadPool#runRevocable}). A chunk's rows are taken in fours (r + k·quarter).
+     */
+    private record MatVecTask(RowKernel kernel, MemorySegment data, long rowBytes, PreparedActivation x,
                               float[] y, long rowFrom, long rowTo, int chunkRows, float[][] privateRows)
             implements KernelThreadPool.RevocableChunkTask {
 
@@ -201,10 +217,7 @@ public final class CpuMatrixKernels implements MatrixKernels {
         public void run(int chunk) {
             long r0 = rowFrom + (long) chunk * chunkRows;
             long r1 = Math.min(rowTo, r0 + chunkRows);
-            RowKernel k = kernel;
-            for (long r = r0; r < r1; r++) {
-                y[(int) (r - rowFrom)] = k.dot(data, r * rowBytes, x, sums, cols);
-            }
+            rows(r0, r1, y, (int) (r0 - rowFrom));
         }
 
         @Override
@@ -216,9 +229,19 @@ public final class CpuMatrixKernels implements MatrixKernels {
                 out = new float[chunkRows];
                 privateRows[worker] = out;
             }
+            rows(r0, r1, out, 0);
+        }
+
+        /** Rows [r0, r1) into out[o ..]: fours a quarter of the range apart, then the remaining rows. */
+        private void rows(long r0, long r1, float[] out, int o) {
             RowKernel k = kernel;
-            for (long r = r0; r < r1; r++) {
-                out[(int) (r - r0)] = k.dot(data, r * rowBytes, x, sums, cols);
+            int n = (int) (r1 - r0);
+            int quarter = n / 4;
+            for (int i = 0; i < quarter; i++) {
+                k.dot4(data, (r0 + i) * rowBytes, quarter * rowBytes, x, out, o + i, quarter);
+            }
+            for (int i = 4 * quarter; i < n; i++) {
+                out[o + i] = k.dot(data, (r0 + i) * rowBytes, x);
             }
         }
 
@@ -235,8 +258,7 @@ public final class CpuMatrixKernels implements MatrixKernels {
         MemorySegment data;
         long rowBytes;
         int cols;
-        float[][] xs;
-        float[][] sums;
+        PreparedActivation[] xs;
         int n;
         float[] y;
         long rows;
@@ -251,7 +273,7 @@ public final class CpuMatrixKernels implements MatrixKernels {
             for (long r = r0; r < r1; r++) {
                 long offset = r * rowBytes;
                 for (int j = 0; j < n; j++) {
-                    y[j * m + (int) r] = k.dot(data, offset, xs[j], sums == null ? null : sums[j], cols);
+                    y[j * m + (int) r] = k.dot(data, offset, xs[j]);
                 }
             }
         }

@@ -13,7 +13,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.LE;
 import static io.quantarena.core.kernel.cpu.VectorSupport.LE_FLOAT;
 
 /** Plain little-endian float32 rows. */
-final class F32RowKernel implements RowKernel {
+final class F32RowKernel extends NaturalOrderRowKernel {
 
     @Override
     public GgmlType type() {

@@ -18,7 +18,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.S_FL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 /** IEEE half (F16) and bfloat16 (BF16) rows: 16-bit values widened to float in registers. */
-final class HalfPrecisionRowKernel implements RowKernel {
+final class HalfPrecisionRowKernel extends NaturalOrderRowKernel {
 
     private final boolean bf16;
 

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
 /** IQ4_NL: fp16 d + 16 bytes of nibbles indexing the non-linear table; y = d·V[q]. */
-final class IQ4_NLRowKernel implements RowKernel {
+final class IQ4_NLRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 18;
 

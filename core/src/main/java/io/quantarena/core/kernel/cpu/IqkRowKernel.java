@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * weights of a sub-block are summed against x unscaled and multiplied by the sub-block scale once,
  * and by the block or row scale once per block or row.
  */
-abstract class IqkRowKernel implements RowKernel {
+abstract class IqkRowKernel extends NaturalOrderRowKernel {
 
     static final int QK = 256;
     /**

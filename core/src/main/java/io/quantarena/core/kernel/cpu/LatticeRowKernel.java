@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * kernel builds 16 weights at a time from two 8-byte grid words in a 128-bit byte vector, negates
  * the lanes of the group's sign mask, and multiplies by the sub-block scale once per sub-block.
  */
-abstract class LatticeRowKernel implements RowKernel {
+abstract class LatticeRowKernel extends NaturalOrderRowKernel {
 
     static final int QK = 256;
 

@@ -13,7 +13,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * Q2_K: scales[16] (low nibble scale, high nibble min per 16-sub-block), qs[64], fp16 d, fp16 dmin;
  * element 128h + 32s + l = (qs[32h + l] >> 2s) & 3; y = d·sc·q − dmin·m.
  */
-final class Q2_KRowKernel implements RowKernel {
+final class Q2_KRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 84;
 

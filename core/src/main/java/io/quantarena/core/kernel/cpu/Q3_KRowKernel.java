@@ -15,7 +15,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * y = d·scale·q. Scale k: low 4 bits = nibble k/8 of byte k%8, high 2 bits = bits 2(k/4) of
  * byte 8 + k%4, minus 32.
  */
-final class Q3_KRowKernel implements RowKernel {
+final class Q3_KRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 110;
 

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
 /** Q4_0: fp16 d + 16 bytes of nibbles (low = element j, high = j+16); y = d·(q − 8). */
-final class Q4_0RowKernel implements RowKernel {
+final class Q4_0RowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 18;
 

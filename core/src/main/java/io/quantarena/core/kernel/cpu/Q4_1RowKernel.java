@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
 /** Q4_1: fp16 d, fp16 m + 16 bytes of nibbles; y = d·q + m (the m term uses the activation group sums). */
-final class Q4_1RowKernel implements RowKernel {
+final class Q4_1RowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 20;
 

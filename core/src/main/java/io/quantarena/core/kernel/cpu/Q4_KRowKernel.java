@@ -3,27 +3,19 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
-import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 
 /**
  * Q4_K: fp16 d, fp16 dmin, scales[12], qs[128]. Chunk c covers elements 64c..64c+63: low nibbles
  * of qs[32c..32c+32) (sub-block 2c) then high nibbles (sub-block 2c+1); y = d·sc·q − dmin·m.
  */
-final class Q4_KRowKernel implements RowKernel {
+final class Q4_KRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 144;
-    /** Min of sub-block j for 16-element groups 2j and 2j+1. */
-    private static final VectorShuffle<Byte> MIN_PER_GROUP = VectorShuffle.fromValues(B128,
-            0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
 
     @Override
     public GgmlType type() {
@@ -73,55 +65,193 @@ final class Q4_KRowKernel implements RowKernel {
         }
     }
 
-    /**
-     * Nibbles are widened 16 bytes at a time to int lanes and split there (one widening serves
-     * both sub-blocks of a chunk). The eight 6-bit scales and mins of a block are decoded in two
-     * ints, converted as one vector and applied by lane broadcasts, and the mins are taken against
-     * the x group sums as one vector per block: scalar int → float conversions cost more than the
-     * nibble arithmetic itself.
-     */
     @Override
     public float dot(MemorySegment w, long rowOffset, float[] x, float[] xSums16, int n) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), minAcc = FloatVector.zero(F);
+        // fully unrolled per super-block: C2 keeps everything in registers (a loop over the four
+        // 64-element chunks spilled its induction values and re-decoded scales)
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        float minTerm = 0;
         long q = rowOffset;
-        for (int blk = 0, xb = 0; blk < n / 256; blk++, q += BYTES, xb += 256) {
+        for (int blk = 0; blk < n / 256; blk++, q += BYTES) {
             float d = Float.float16ToFloat(w.get(LE_SHORT, q));
-            float dmin = Float.float16ToFloat(w.get(LE_SHORT, q + 2));
             int a = w.get(LE_INT, q + 4), b = w.get(LE_INT, q + 8), cc = w.get(LE_INT, q + 12);
-            // bytes j of scLo/scHi = scale of sub-block j / j+4 (same for mins): low 6 bits of scales[0..7]
-            // for j < 4, else the nibble of scales[8..11] with the top 2 bits of scales[j-4] (of mins: [j])
-            int scLo = a & 0x3F3F3F3F, mLo = b & 0x3F3F3F3F;
-            int scHi = (cc & 0x0F0F0F0F) | ((a >>> 2) & 0x30303030);
-            int mHi = ((cc >>> 4) & 0x0F0F0F0F) | ((b >>> 2) & 0x30303030);
-            ByteVector mins = LongVector.broadcast(L128, (mLo & 0xFFFFFFFFL) | ((long) mHi << 32)).reinterpretAsBytes()
-                    .rearrange(MIN_PER_GROUP);
-            for (int p = 0; p < P16; p++) {
-                minAcc = ((FloatVector) mins.convertShape(B2F, F, p)).mul(dmin)
-                        .fma(FloatVector.fromArray(F, xSums16, (xb >> 4) + p * FL), minAcc);
-            }
-            ByteVector scBytes = LongVector.broadcast(L128, (scLo & 0xFFFFFFFFL) | ((long) scHi << 32)).reinterpretAsBytes();
-            FloatVector sc0 = ((FloatVector) scBytes.convertShape(B2F, F, 0)).mul(d);
-            FloatVector sc1 = FL >= 8 ? sc0 : ((FloatVector) scBytes.convertShape(B2F, F, 1)).mul(d);
-            for (int c = 0; c < 4; c++) {
-                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 16 + 32 * c, LE);
-                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 32 + 32 * c, LE);
-                int xo = xb + 64 * c;
+            int gs = 16 * blk;
+            int xb = 256 * blk;
+            float mins = 0;
+            {
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 16, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 32, LE);
+                ByteVector l0 = v0.and((byte) 15), l1 = v1.and((byte) 15);
+                ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15), h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15);
                 FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
-                for (int p = 0; p < P16; p++) {
-                    IntVector i0 = (IntVector) v0.convertShape(ZERO_EXTEND_B2I, I, p);
-                    IntVector i1 = (IntVector) v1.convertShape(ZERO_EXTEND_B2I, I, p);
-                    int xp = xo + p * FL;
-                    lo = ((FloatVector) i0.and(15).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, xp), lo);
-                    hi = ((FloatVector) i0.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, xp + 32), hi);
-                    lo = ((FloatVector) i1.and(15).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, xp + 16), lo);
-                    hi = ((FloatVector) i1.lanewise(LSHR, 4).convert(I2F, 0)).fma(FloatVector.fromArray(F, x, xp + 48), hi);
+                lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 0), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 0 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 0 + 2 * FL), lo);
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 0 + 3 * FL), lo);
+                    }
                 }
-                // sub-blocks 2c and 2c+1 (scales 4..7 are in sc1 only when a vector has 4 lanes)
-                FloatVector sLo = c < 2 || FL >= 8 ? sc0 : sc1;
-                acc0 = lo.fma(sLo.rearrange(c == 0 ? LANE_0 : c == 1 ? LANE_2 : c == 2 ? LANE_4 : LANE_6), acc0);
-                acc1 = hi.fma(sLo.rearrange(c == 0 ? LANE_1 : c == 1 ? LANE_3 : c == 2 ? LANE_5 : LANE_7), acc1);
+                lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 16), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 16 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 16 + 2 * FL), lo);
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 16 + 3 * FL), lo);
+                    }
+                }
+                hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 32), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 32 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 32 + 2 * FL), hi);
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 32 + 3 * FL), hi);
+                    }
+                }
+                hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 48), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 48 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 48 + 2 * FL), hi);
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 48 + 3 * FL), hi);
+                    }
+                }
+                acc0 = lo.fma(FloatVector.broadcast(F, d * ((0) < 4 ? ((a) >>> (8 * (0))) & 63 : (((cc) >>> (8 * ((0) - 4))) & 15) | ((((a) >>> (8 * ((0) - 4) + 6)) & 3) << 4))), acc0);
+                acc1 = hi.fma(FloatVector.broadcast(F, d * ((1) < 4 ? ((a) >>> (8 * (1))) & 63 : (((cc) >>> (8 * ((1) - 4))) & 15) | ((((a) >>> (8 * ((1) - 4) + 6)) & 3) << 4))), acc1);
+                mins += ((0) < 4 ? ((b) >>> (8 * (0))) & 63 : (((cc >>> 4) >>> (8 * ((0) - 4))) & 15) | ((((b) >>> (8 * ((0) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 0] + xSums16[gs + 1])
+                        + ((1) < 4 ? ((b) >>> (8 * (1))) & 63 : (((cc >>> 4) >>> (8 * ((1) - 4))) & 15) | ((((b) >>> (8 * ((1) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 2] + xSums16[gs + 3]);
             }
+            {
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 48, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 64, LE);
+                ByteVector l0 = v0.and((byte) 15), l1 = v1.and((byte) 15);
+                ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15), h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15);
+                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 64), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 64 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 64 + 2 * FL), lo);
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 64 + 3 * FL), lo);
+                    }
+                }
+                lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 80), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 80 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 80 + 2 * FL), lo);
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 80 + 3 * FL), lo);
+                    }
+                }
+                hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 96), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 96 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 96 + 2 * FL), hi);
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 96 + 3 * FL), hi);
+                    }
+                }
+                hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 112), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 112 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 112 + 2 * FL), hi);
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 112 + 3 * FL), hi);
+                    }
+                }
+                acc0 = lo.fma(FloatVector.broadcast(F, d * ((2) < 4 ? ((a) >>> (8 * (2))) & 63 : (((cc) >>> (8 * ((2) - 4))) & 15) | ((((a) >>> (8 * ((2) - 4) + 6)) & 3) << 4))), acc0);
+                acc1 = hi.fma(FloatVector.broadcast(F, d * ((3) < 4 ? ((a) >>> (8 * (3))) & 63 : (((cc) >>> (8 * ((3) - 4))) & 15) | ((((a) >>> (8 * ((3) - 4) + 6)) & 3) << 4))), acc1);
+                mins += ((2) < 4 ? ((b) >>> (8 * (2))) & 63 : (((cc >>> 4) >>> (8 * ((2) - 4))) & 15) | ((((b) >>> (8 * ((2) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 4] + xSums16[gs + 5])
+                        + ((3) < 4 ? ((b) >>> (8 * (3))) & 63 : (((cc >>> 4) >>> (8 * ((3) - 4))) & 15) | ((((b) >>> (8 * ((3) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 6] + xSums16[gs + 7]);
+            }
+            {
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 80, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 96, LE);
+                ByteVector l0 = v0.and((byte) 15), l1 = v1.and((byte) 15);
+                ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15), h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15);
+                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 128), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 128 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 128 + 2 * FL), lo);
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 128 + 3 * FL), lo);
+                    }
+                }
+                lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 144), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 144 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 144 + 2 * FL), lo);
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 144 + 3 * FL), lo);
+                    }
+                }
+                hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 160), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 160 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 160 + 2 * FL), hi);
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 160 + 3 * FL), hi);
+                    }
+                }
+                hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 176), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 176 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 176 + 2 * FL), hi);
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 176 + 3 * FL), hi);
+                    }
+                }
+                acc0 = lo.fma(FloatVector.broadcast(F, d * ((4) < 4 ? ((a) >>> (8 * (4))) & 63 : (((cc) >>> (8 * ((4) - 4))) & 15) | ((((a) >>> (8 * ((4) - 4) + 6)) & 3) << 4))), acc0);
+                acc1 = hi.fma(FloatVector.broadcast(F, d * ((5) < 4 ? ((a) >>> (8 * (5))) & 63 : (((cc) >>> (8 * ((5) - 4))) & 15) | ((((a) >>> (8 * ((5) - 4) + 6)) & 3) << 4))), acc1);
+                mins += ((4) < 4 ? ((b) >>> (8 * (4))) & 63 : (((cc >>> 4) >>> (8 * ((4) - 4))) & 15) | ((((b) >>> (8 * ((4) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 8] + xSums16[gs + 9])
+                        + ((5) < 4 ? ((b) >>> (8 * (5))) & 63 : (((cc >>> 4) >>> (8 * ((5) - 4))) & 15) | ((((b) >>> (8 * ((5) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 10] + xSums16[gs + 11]);
+            }
+            {
+                ByteVector v0 = ByteVector.fromMemorySegment(B128, w, q + 112, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B128, w, q + 128, LE);
+                ByteVector l0 = v0.and((byte) 15), l1 = v1.and((byte) 15);
+                ByteVector h0 = v0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15), h1 = v1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 15);
+                FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
+                lo = ((FloatVector) l0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 192), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 192 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 192 + 2 * FL), lo);
+                        lo = ((FloatVector) l0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 192 + 3 * FL), lo);
+                    }
+                }
+                lo = ((FloatVector) l1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 208), lo);
+                if (P16 > 1) {
+                    lo = ((FloatVector) l1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 208 + FL), lo);
+                    if (P16 > 2) {
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 208 + 2 * FL), lo);
+                        lo = ((FloatVector) l1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 208 + 3 * FL), lo);
+                    }
+                }
+                hi = ((FloatVector) h0.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 224), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h0.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 224 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 224 + 2 * FL), hi);
+                        hi = ((FloatVector) h0.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 224 + 3 * FL), hi);
+                    }
+                }
+                hi = ((FloatVector) h1.convertShape(B2F, F, 0)).fma(FloatVector.fromArray(F, x, xb + 240), hi);
+                if (P16 > 1) {
+                    hi = ((FloatVector) h1.convertShape(B2F, F, 1)).fma(FloatVector.fromArray(F, x, xb + 240 + FL), hi);
+                    if (P16 > 2) {
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 2)).fma(FloatVector.fromArray(F, x, xb + 240 + 2 * FL), hi);
+                        hi = ((FloatVector) h1.convertShape(B2F, F, 3)).fma(FloatVector.fromArray(F, x, xb + 240 + 3 * FL), hi);
+                    }
+                }
+                acc0 = lo.fma(FloatVector.broadcast(F, d * ((6) < 4 ? ((a) >>> (8 * (6))) & 63 : (((cc) >>> (8 * ((6) - 4))) & 15) | ((((a) >>> (8 * ((6) - 4) + 6)) & 3) << 4))), acc0);
+                acc1 = hi.fma(FloatVector.broadcast(F, d * ((7) < 4 ? ((a) >>> (8 * (7))) & 63 : (((cc) >>> (8 * ((7) - 4))) & 15) | ((((a) >>> (8 * ((7) - 4) + 6)) & 3) << 4))), acc1);
+                mins += ((6) < 4 ? ((b) >>> (8 * (6))) & 63 : (((cc >>> 4) >>> (8 * ((6) - 4))) & 15) | ((((b) >>> (8 * ((6) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 12] + xSums16[gs + 13])
+                        + ((7) < 4 ? ((b) >>> (8 * (7))) & 63 : (((cc >>> 4) >>> (8 * ((7) - 4))) & 15) | ((((b) >>> (8 * ((7) - 4) + 6)) & 3) << 4)) * (xSums16[gs + 14] + xSums16[gs + 15]);
+            }
+            minTerm += Float.float16ToFloat(w.get(LE_SHORT, q + 2)) * mins;
         }
-        return sumLanes(acc0.add(acc1).sub(minAcc));
+        return sumLanes(acc0.add(acc1)) - minTerm;
     }
 }

@@ -13,7 +13,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * Q5_0: fp16 d, 32 high bits (uint32), 16 bytes of low nibbles; y = d·(q − 16). The high bits are
  * spread to bytes (value 16 or 0) with a bit deposit (PDEP) instead of per-lane shifts.
  */
-final class Q5_0RowKernel implements RowKernel {
+final class Q5_0RowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 22;
 

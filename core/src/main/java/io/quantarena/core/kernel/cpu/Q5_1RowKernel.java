@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
 /** Q5_1: fp16 d, fp16 m, 32 high bits, 16 bytes of low nibbles; y = d·q + m (high bits as Q5_0). */
-final class Q5_1RowKernel implements RowKernel {
+final class Q5_1RowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 24;
 

@@ -13,7 +13,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * Q5_K: fp16 d, fp16 dmin, scales[12], qh[32], qs[128]. As Q4_K plus a fifth bit: element 64c + l
  * takes bit 2c of qh[l], element 64c + 32 + l bit 2c+1; y = d·sc·q − dmin·m.
  */
-final class Q5_KRowKernel implements RowKernel {
+final class Q5_KRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 176;
 

@@ -14,7 +14,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * high 2 bits = bits 4·(j/8).. of qh[j%8]; element j+16: high nibble of qs[j] and the next two
  * bits of the same qh byte. y = d·(q − 32). (Layout confirmed against testdata/quant/Q6_0.*.)
  */
-final class Q6_0RowKernel implements RowKernel {
+final class Q6_0RowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 26;
     private static final long TWO_BITS = 0x0303030303030303L;

@@ -14,7 +14,7 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * element 128h + 32k + l takes low 4 bits from ql'[l + 32(k&1)] (nibble k/2) and high 2 bits from
  * qh'[l] bits 2k; y = d·scale[e/16]·(q − 32).
  */
-final class Q6_KRowKernel implements RowKernel {
+final class Q6_KRowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 210;
 

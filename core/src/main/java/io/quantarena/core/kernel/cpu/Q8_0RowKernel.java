@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import static io.quantarena.core.kernel.cpu.VectorSupport.*;
 
 /** Q8_0: fp16 d + 32 int8 per block; y = d·q. */
-final class Q8_0RowKernel implements RowKernel {
+final class Q8_0RowKernel extends NaturalOrderRowKernel {
 
     private static final int BYTES = 34;
 

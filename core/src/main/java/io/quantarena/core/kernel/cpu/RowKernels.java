@@ -11,6 +11,7 @@ import java.util.Set;
 public final class RowKernels {
 
     private static final Map<GgmlType, RowKernel> KERNELS = new EnumMap<>(GgmlType.class);
+    private static final Map<GgmlType, RowKernel> PORTABLE = new EnumMap<>(GgmlType.class);
 
     static {
         for (RowKernel k : List.of(
@@ -29,7 +30,23 @@ public final class RowKernels {
                 new IQ4_KRowKernel(), new IQ4_KSRowKernel(), new IQ4_KSSRowKernel(), new IQ5_KRowKernel(),
                 new IQ5_KSRowKernel(), new IQ6_KRowKernel())) {
             KERNELS.put(k.type(), k);
+            PORTABLE.put(k.type(), k);
         }
+        if (VectorSupport.WIDE) {
+            for (RowKernel k : wideKernels()) {
+                KERNELS.put(k.type(), k);
+            }
+        }
+    }
+
+    /** The 512-bit dot kernels, which replace the portable ones of their formats on AVX-512 machines. */
+    static List<RowKernel> wideKernels() {
+        return List.of(new Q4_KWideRowKernel(), new Q8_0WideRowKernel(), new IQ4_XSWideRowKernel(), new IQ4_KSWideRowKernel(), new IQ4_KWideRowKernel(), new Q6_KWideRowKernel(), new IQ5_KWideRowKernel(), new IQ3_KWideRowKernel());
+    }
+
+    /** The portable kernel of {@code type} (natural-order dot on the preferred vector width). */
+    static RowKernel portable(GgmlType type) {
+        return PORTABLE.get(type);
     }
 
     private RowKernels() {

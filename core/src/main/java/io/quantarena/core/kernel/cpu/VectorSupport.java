@@ -31,11 +31,18 @@ final class VectorSupport {
     /** Float vectors per 16-element group. */
     static final int P16 = Math.max(1, 16 / FL);
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** 512-bit species of the {@link WideRowKernel}s (16 lanes; used only where {@link #WIDE}). */
+    static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    /** Whether this machine's preferred vectors are 512 bits wide, so that the wide kernels compile to single instructions. */
+    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
     static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
+    static final VectorOperators.Conversion<Integer, Float> I2F = VectorOperators.I2F;
     static final VectorOperators.Binary LSHR = VectorOperators.LSHR;
     static final VectorOperators.Binary LSHL = VectorOperators.LSHL;
+    static final VectorOperators.Binary ROL = VectorOperators.ROL;
     static final VectorOperators.Associative ADD = VectorOperators.ADD;
     /** Shorts of one float vector's lane count (for F16/BF16 rows). */
     static final VectorSpecies<Short> S_FL = VectorSpecies.of(short.class, VectorShape.forBitSize(FL * 16));
@@ -47,10 +54,13 @@ final class VectorSupport {
 
     // Shuffles of a lane sum in a fixed tree order: lane i with lane i ^ k for k = 8, 4, 2, 1 (as far
     // as the vector is wide). Static finals, so that C2 sees constants.
-    private static final VectorShuffle<Float> XOR_8 = VectorShuffle.fromOp(F, i -> (i ^ 8) & (FL - 1));
-    private static final VectorShuffle<Float> XOR_4 = VectorShuffle.fromOp(F, i -> (i ^ 4) & (FL - 1));
-    private static final VectorShuffle<Float> XOR_2 = VectorShuffle.fromOp(F, i -> i ^ 2);
-    private static final VectorShuffle<Float> XOR_1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+    static final VectorShuffle<Float> XOR_8 = VectorShuffle.fromOp(F, i -> (i ^ 8) & (FL - 1));
+    static final VectorShuffle<Float> XOR_4 = VectorShuffle.fromOp(F, i -> (i ^ 4) & (FL - 1));
+    static final VectorShuffle<Float> XOR_2 = VectorShuffle.fromOp(F, i -> i ^ 2);
+    static final VectorShuffle<Float> XOR_1 = VectorShuffle.fromOp(F, i -> i ^ 1);
+    /** The same tree order on 16 lanes, for the wide kernels (which write the sum out in place). */
+    static final VectorShuffle<Float> X16_8 = VectorShuffle.fromOp(F16, i -> i ^ 8), X16_4 = VectorShuffle.fromOp(F16, i -> i ^ 4),
+            X16_2 = VectorShuffle.fromOp(F16, i -> i ^ 2), X16_1 = VectorShuffle.fromOp(F16, i -> i ^ 1);
 
     /** Shuffles broadcasting lane j (j mod FL) to every lane, for per-sub-block scales held in one vector. */
     static final VectorShuffle<Float> LANE_0 = broadcastLane(0), LANE_1 = broadcastLane(1), LANE_2 = broadcastLane(2),

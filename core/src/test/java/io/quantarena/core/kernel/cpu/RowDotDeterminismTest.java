@@ -35,11 +35,16 @@ class RowDotDeterminismTest {
             RowKernel k = RowKernels.forType(t);
             MemorySegment row = KernelTestData.randomRows(t, 1, COLS, 11);
             float[] x = KernelTestData.gaussian(COLS, 12);
-            float[] sums = new float[COLS / 16];
-            VectorSupport.sums16(x, 0, COLS, sums);
+            PreparedActivation px = k.prepare(x, COLS, new PreparedActivation());
             float r = 0;
+            float[] y = new float[4];
             for (int i = 0; i < calls; i++) {
-                r = k.dot(row, 0, x, sums, COLS);
+                // both entry points: the single-row dot and matVec's four-row dot
+                r = k.dot(row, 0, px);
+                k.dot4(row, 0, 0, px, y, 0, 1);
+            }
+            if (Float.floatToRawIntBits(y[3]) != Float.floatToRawIntBits(r)) {
+                throw new AssertionError(t.typeName() + ": four-row dot " + y[3] + " differs from single dot " + r);
             }
             out.add(t.typeName() + " " + Integer.toHexString(Float.floatToRawIntBits(r)));
         }

@@ -23,14 +23,25 @@ class RowKernelsTest {
 
     static final double TOLERANCE = 1e-4;
 
-    static List<GgmlType> types() {
-        return TYPES;
+    /**
+     * Every format's kernel as {@link RowKernels} serves it, plus the portable kernel of the formats
+     * that have a 512-bit one (the one used on machines with narrower vectors).
+     */
+    static List<RowKernel> kernels() {
+        List<RowKernel> ks = new java.util.ArrayList<>();
+        for (GgmlType t : TYPES) {
+            ks.add(RowKernels.forType(t));
+            if (RowKernels.portable(t) != RowKernels.forType(t)) {
+                ks.add(RowKernels.portable(t));
+            }
+        }
+        return ks;
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void decodesReferenceRowsLikeTheReferenceImplementation(GgmlType t) {
-        RowKernel k = RowKernels.forType(t);
+    @MethodSource("kernels")
+    void decodesReferenceRowsLikeTheReferenceImplementation(RowKernel k) {
+        GgmlType t = k.type();
         for (String variant : List.of("plain", "imatrix")) {
             if (!hasReference(t, variant)) {
                 continue;
@@ -55,12 +66,11 @@ class RowKernelsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void dotProductsOfReferenceRowsMatchTheScalarReference(GgmlType t) {
-        RowKernel k = RowKernels.forType(t);
+    @MethodSource("kernels")
+    void dotProductsOfReferenceRowsMatchTheScalarReference(RowKernel k) {
+        GgmlType t = k.type();
         float[] x = gaussian(REF_COLS, 7);
-        float[] sums = new float[REF_COLS / 16];
-        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        PreparedActivation px = k.prepare(x, REF_COLS, new PreparedActivation());
         double worst = 0;
         for (String variant : List.of("plain", "imatrix")) {
             if (!hasReference(t, variant)) {
@@ -70,21 +80,21 @@ class RowKernelsTest {
             float[] deq = referenceDequantized(t, variant);
             for (int r = 0; r < REF_ROWS; r++) {
                 float expected = ScalarMatrixKernels.dot(deq, r * REF_COLS, x, 0, REF_COLS);
-                float actual = k.dot(rows, r * t.rowSize(REF_COLS), x, sums, REF_COLS);
+                float actual = k.dot(rows, r * t.rowSize(REF_COLS), px);
                 double rel = relativeError(actual, expected, magnitude(deq, r * REF_COLS, x, 0, REF_COLS));
                 worst = Math.max(worst, rel);
                 assertThat(rel).as("%s %s row %d: %s vs %s", t.typeName(), variant, r, actual, expected)
                         .isLessThanOrEqualTo(TOLERANCE);
             }
         }
-        System.out.printf("%-7s real rows: max relative error %.2e%n", t.typeName(), worst);
+        System.out.printf("%-7s %-24s real rows: max relative error %.2e%n", t.typeName(), k.getClass().getSimpleName(), worst);
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void rowsQuantizedFromTheReferenceSourceMatchTheCodecReference(GgmlType t) {
+    @MethodSource("kernels")
+    void rowsQuantizedFromTheReferenceSourceMatchTheCodecReference(RowKernel k) {
+        GgmlType t = k.type();
         QuantCodec codec = QuantCodecs.forType(t);
-        RowKernel k = RowKernels.forType(t);
         float[] src = SharedAssets.floats("testdata/quant/src.f32");
         long rowBytes = t.rowSize(REF_COLS);
         MemorySegment w = MemorySegment.ofArray(new byte[(int) (REF_ROWS * rowBytes)]);
@@ -92,28 +102,26 @@ class RowKernelsTest {
         float[] imatrix = codec.requiresImatrix() ? SharedAssets.floats("testdata/quant/imatrix.f32") : null;
         codec.quantize(src, 0, REF_ROWS, REF_COLS, imatrix, w, 0);
         float[] x = gaussian(REF_COLS, 23);
-        float[] sums = new float[REF_COLS / 16];
-        VectorSupport.sums16(x, 0, REF_COLS, sums);
+        PreparedActivation px = k.prepare(x, REF_COLS, new PreparedActivation());
         float[] ref = new float[REF_COLS];
         for (int r = 0; r < REF_ROWS; r++) {
             codec.dequantizeRow(w, r * rowBytes, ref, 0, REF_COLS);
             float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, REF_COLS);
-            float actual = k.dot(w, r * rowBytes, x, sums, REF_COLS);
+            float actual = k.dot(w, r * rowBytes, px);
             assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, REF_COLS)))
                     .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected).isLessThanOrEqualTo(TOLERANCE);
         }
     }
 
     @ParameterizedTest
-    @MethodSource("types")
-    void randomRowsMatchTheCodecReference(GgmlType t) {
+    @MethodSource("kernels")
+    void randomRowsMatchTheCodecReference(RowKernel k) {
+        GgmlType t = k.type();
         QuantCodec codec = QuantCodecs.forType(t);
-        RowKernel k = RowKernels.forType(t);
         int cols = 2048, rows = 6;
         MemorySegment w = randomRows(t, rows, cols, 11 + t.id());
         float[] x = gaussian(cols, 3);
-        float[] sums = new float[cols / 16];
-        VectorSupport.sums16(x, 0, cols, sums);
+        PreparedActivation px = k.prepare(x, cols, new PreparedActivation());
         float[] ref = new float[cols];
         float[] mine = new float[cols];
         for (int r = 0; r < rows; r++) {
@@ -126,10 +134,48 @@ class RowKernelsTest {
                         .isLessThanOrEqualTo(Math.ulp(Math.abs(ref[i])) * 2);
             }
             float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, cols);
-            float actual = k.dot(w, off, x, sums, cols);
+            float actual = k.dot(w, off, px);
             assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, cols)))
                     .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected)
                     .isLessThanOrEqualTo(TOLERANCE);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void groupedDotsEqualSingleDotsBitForBit(RowKernel k) {
+        // matVec groups rows differently with the thread count; a row's value must not depend on the others
+        GgmlType t = k.type();
+        int cols = 1024, rows = 8;
+        MemorySegment w = randomRows(t, rows, cols, 31 + t.id());
+        long rowBytes = t.rowSize(cols);
+        PreparedActivation px = k.prepare(gaussian(cols, 5), cols, new PreparedActivation());
+        float[] single = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            single[r] = k.dot(w, r * rowBytes, px);
+        }
+        for (int first = 0; first < rows; first++) {
+            for (int dist = 0; first + 3 * dist < rows; dist++) {
+                float[] y = new float[4 * rows];
+                k.dot4(w, first * rowBytes, dist * rowBytes, px, y, 1, rows);
+                for (int j = 0; j < 4; j++) {
+                    int r = first + j * dist;
+                    assertThat(Float.floatToRawIntBits(y[1 + j * rows])).as("%s row %d as row %d of four from %d, %d apart",
+                            t.typeName(), r, j, first, dist).isEqualTo(Float.floatToRawIntBits(single[r]));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void preparedActivationIsRejectedByAKernelOfAnotherLayout(RowKernel k) {
+        GgmlType t = k.type();
+        ActivationLayout other = k.layout() == ActivationLayout.NATURAL ? ActivationLayout.NIBBLES_32
+                : ActivationLayout.NATURAL;
+        PreparedActivation px = new PreparedActivation();
+        other.prepare(gaussian(256, 1), 256, px);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.dot(randomRows(t, 1, 256, 3), 0, px))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(k.layout().name());
     }
 }

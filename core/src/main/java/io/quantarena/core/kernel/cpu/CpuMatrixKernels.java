@@ -205,6 +205,19 @@ public final class CpuMatrixKernels implements MatrixKernels {
         }
     }
 
+    /** Rows [r0, r1) dotted with x into out[o ..]: fours a quarter of the range apart, then the remaining rows. */
+    private static void dotRows(RowKernel k, MemorySegment data, long rowBytes, PreparedActivation x, long r0, long r1,
+                                float[] out, int o) {
+        int n = (int) (r1 - r0);
+        int quarter = n / 4;
+        for (int i = 0; i < quarter; i++) {
+            k.dot4(data, (r0 + i) * rowBytes, quarter * rowBytes, x, out, o + i, quarter);
+        }
+        for (int i = 4 * quarter; i < n; i++) {
+            out[o + i] = k.dot(data, (r0 + i) * rowBytes, x);
+        }
+    }
+
     /**
      * Rows of y in chunks; workers compute into their private rows and publish (see
      * {@link KernelThreadPool#runRevocable}). A chunk's rows are taken in fours (r + k·quarter).
@@ -232,17 +245,8 @@ public final class CpuMatrixKernels implements MatrixKernels {
             rows(r0, r1, out, 0);
         }
 
-        /** Rows [r0, r1) into out[o ..]: fours a quarter of the range apart, then the remaining rows. */
         private void rows(long r0, long r1, float[] out, int o) {
-            RowKernel k = kernel;
-            int n = (int) (r1 - r0);
-            int quarter = n / 4;
-            for (int i = 0; i < quarter; i++) {
-                k.dot4(data, (r0 + i) * rowBytes, quarter * rowBytes, x, out, o + i, quarter);
-            }
-            for (int i = 4 * quarter; i < n; i++) {
-                out[o + i] = k.dot(data, (r0 + i) * rowBytes, x);
-            }
+            dotRows(kernel, data, rowBytes, x, r0, r1, out, o);
         }
 
         @Override
@@ -268,13 +272,11 @@ public final class CpuMatrixKernels implements MatrixKernels {
         public void run(int worker, int chunk) {
             long r0 = chunk * chunkRows;
             long r1 = Math.min(rows, r0 + chunkRows);
-            RowKernel k = kernel;
             int m = (int) rows;
-            for (long r = r0; r < r1; r++) {
-                long offset = r * rowBytes;
-                for (int j = 0; j < n; j++) {
-                    y[j * m + (int) r] = k.dot(data, offset, xs[j]);
-                }
+            // the chunk's rows come from memory for the first activation and from cache for the others;
+            // the same grouped dots as matVec, so each activation gets matVec's numbers
+            for (int j = 0; j < n; j++) {
+                dotRows(kernel, data, rowBytes, xs[j], r0, r1, y, j * m + (int) r0);
             }
         }
     }

@@ -41,7 +41,7 @@ public final class RowKernels {
 
     /** The 512-bit dot kernels, which replace the portable ones of their formats on AVX-512 machines. */
     static List<RowKernel> wideKernels() {
-        return List.of(new Q4_KWideRowKernel(), new Q8_0WideRowKernel(), new IQ4_XSWideRowKernel(), new IQ4_KSWideRowKernel(), new IQ4_KWideRowKernel(), new Q6_KWideRowKernel(), new IQ5_KWideRowKernel(), new IQ3_KWideRowKernel());
+        return List.of(new Q4_KWideRowKernel(), new Q8_0WideRowKernel(), new IQ4_XSWideRowKernel(), new IQ4_KSWideRowKernel(), new IQ4_KWideRowKernel(), new Q6_KWideRowKernel(), new IQ5_KWideRowKernel(), new IQ3_KWideRowKernel(), new IQ2_XXSWideRowKernel());
     }
 
     /** The portable kernel of {@code type} (natural-order dot on the preferred vector width). */

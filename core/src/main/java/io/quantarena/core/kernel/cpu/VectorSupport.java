@@ -102,18 +102,6 @@ final class VectorSupport {
         return Float.float16ToFloat(s.get(LE_SHORT, off));
     }
 
-    /** Sums of x over consecutive 16-element groups ({@code n/16} values; n a multiple of 16). */
-    static void sums16(float[] x, int xOff, int n, float[] out) {
-        // scalar on purpose: a reduction per 16 elements costs more than it saves, and this is O(n)
-        for (int g = 0; g < n / 16; g++) {
-            float s = 0;
-            for (int i = xOff + 16 * g, end = i + 16; i < end; i++) {
-                s += x[i];
-            }
-            out[g] = s;
-        }
-    }
-
     /** Bit {@code i} of {@code bits} (i < 8) → value {@code 16} or {@code 0} in byte i (a 5th quant bit). */
     static long spreadBitsTimes16(long bits) {
         return Long.expand(bits, 0x1010101010101010L);

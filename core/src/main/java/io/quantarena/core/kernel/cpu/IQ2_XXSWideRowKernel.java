@@ -56,7 +56,7 @@ final class IQ2_XXSWideRowKernel extends WideRowKernel {
         float[] x = px.values();
         int n = px.n();
         // per row r: the accumulator at 16r (the rows of a block are done one after the other)
-        float[] accs = new float[64];
+        float[] accs = scratch(64);
         for (long q0 = row0, xb = 0; xb < n; xb += 256, q0 += BYTES) {
             for (int r = 0; r < 4; r++) {
                 long q = q0 + r * dist;

@@ -68,7 +68,7 @@ final class IQ3_KWideRowKernel extends WideRowKernel {
         int n = px.n();
         IntVector levels = IntVector.fromArray(I16, LEVELS, 0);
         // per row r: the running shifted-level correction at 16r and the accumulator at 64 + 16r
-        float[] scratch = new float[128];
+        float[] scratch = scratch(128);
         for (long q0 = row0, xb = 0; xb < n; xb += 256, q0 += BYTES) {
             int xo = (int) xb;
             FloatVector xs = FloatVector.fromArray(F16, sums, xo / 16).mul(SHIFT);

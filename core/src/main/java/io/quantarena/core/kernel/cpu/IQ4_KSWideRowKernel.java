@@ -52,7 +52,7 @@ final class IQ4_KSWideRowKernel extends WideRowKernel {
         IntVector levels = IntVector.fromArray(I16, LEVELS, 0);
         // per row r: the block's eight sub-block scales ls at 16r (lanes 0..7), and the running
         // shifted-level correction at 64 + 16r (registers are all taken)
-        float[] scales = new float[128];
+        float[] scales = scratch(128);
         FloatVector a0 = FloatVector.zero(F16), a1 = a0, a2 = a0, a3 = a0;
         long q0 = row0 + 4, q1 = q0 + dist, q2 = q1 + dist, q3 = q2 + dist;
         for (int xb = 0; xb < n; xb += 256, q0 += BYTES, q1 += BYTES, q2 += BYTES, q3 += BYTES) {

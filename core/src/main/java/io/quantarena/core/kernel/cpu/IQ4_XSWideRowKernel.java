@@ -47,7 +47,7 @@ final class IQ4_XSWideRowKernel extends WideRowKernel {
         IntVector levels = IntVector.fromArray(I16, LEVELS, 0);
         IntVector lowShifts = IntVector.fromArray(I16, LOW_SHIFTS, 0), highShifts = IntVector.fromArray(I16, HIGH_SHIFTS, 0);
         // per row: the block's eight sub-block scales d·ls in lanes 0..7 (registers are all taken)
-        float[] scales = new float[64];
+        float[] scales = scratch(0);
         FloatVector a0 = FloatVector.zero(F16), a1 = a0, a2 = a0, a3 = a0;
         long q0 = row0, q1 = row0 + dist, q2 = q1 + dist, q3 = q2 + dist;
         for (int xb = 0; xb < n; xb += 256, q0 += BYTES, q1 += BYTES, q2 += BYTES, q3 += BYTES) {

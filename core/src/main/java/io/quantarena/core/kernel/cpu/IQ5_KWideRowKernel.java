@@ -71,7 +71,7 @@ final class IQ5_KWideRowKernel extends WideRowKernel {
         // done one after the other by one loop body (their loads still overlap out of order): four
         // interleaved rows would need more than the 32 vector registers, and C2 compiles a method
         // only up to a node budget.
-        float[] scratch = new float[192];
+        float[] scratch = scratch(192);
         long q0 = row0;
         for (int xb = 0; xb < n; xb += 256, q0 += BYTES) {
             FloatVector xs = FloatVector.fromArray(F16, sums, xb / 16).mul(SHIFT);

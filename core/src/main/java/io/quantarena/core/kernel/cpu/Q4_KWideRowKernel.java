@@ -55,7 +55,7 @@ final class Q4_KWideRowKernel extends WideRowKernel {
         int n = px.n();
         // per row: 16·d·sc of the current block in lanes 0..7, and the running correction
         // −Σ_s (16·d·sc_s + dmin·m_s)·Σ_s x (kept in memory: vector registers are all taken)
-        float[] scales = new float[64], corr = new float[64];
+        float[] scales = scratch(128), corr = scales; // corr at 64 + 16r
         FloatVector a0 = FloatVector.zero(F16), a1 = a0, a2 = a0, a3 = a0;
         long q0 = row0, q1 = row0 + dist, q2 = q1 + dist, q3 = q2 + dist;
         for (int xb = 0; xb < n; xb += 256, q0 += BYTES, q1 += BYTES, q2 += BYTES, q3 += BYTES) {
@@ -74,7 +74,7 @@ final class Q4_KWideRowKernel extends WideRowKernel {
                         .mul(FloatVector.broadcast(F16, 16 * Float.float16ToFloat((short) h0))
                                 .blend(Float.float16ToFloat((short) (h0 >>> 16)), MINS));
                 sm.intoArray(scales, 16 * r);
-                sm.fma(xs, FloatVector.fromArray(F16, corr, 16 * r)).intoArray(corr, 16 * r);
+                sm.fma(xs, FloatVector.fromArray(F16, corr, 64 + 16 * r)).intoArray(corr, 64 + 16 * r);
             }
             for (int h = 0; h < 2; h++) {
                 // (rotated & NIBBLE_BITS) | ONE as a bitwise blend: C2 then emits one ternary-logic op in
@@ -138,7 +138,7 @@ final class Q4_KWideRowKernel extends WideRowKernel {
         }
         // lane sums written out (a helper call would not be inlined in a method this large)
         for (int r = 0; r < 4; r++) {
-            FloatVector acc = (r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3).add(FloatVector.fromArray(F16, corr, 16 * r));
+            FloatVector acc = (r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3).add(FloatVector.fromArray(F16, corr, 64 + 16 * r));
             acc = acc.add(acc.rearrange(X16_8));
             acc = acc.add(acc.rearrange(X16_4));
             acc = acc.add(acc.rearrange(X16_2));

@@ -58,7 +58,7 @@ final class Q6_KWideRowKernel extends WideRowKernel {
         int n = px.n();
         IntVector lowShift = IntVector.fromArray(I16, LOW_PAIR_SHIFT, 0), highShift = IntVector.fromArray(I16, HIGH_PAIR_SHIFT, 0);
         // per row r: the block's sixteen 64·d·sc at 16r (registers are all taken)
-        float[] scales = new float[64];
+        float[] scales = scratch(0);
         FloatVector a0 = FloatVector.zero(F16), a1 = a0, a2 = a0, a3 = a0;
         long q0 = row0, q1 = q0 + dist, q2 = q1 + dist, q3 = q2 + dist;
         for (int xb = 0; xb < n; xb += 256, q0 += BYTES, q1 += BYTES, q2 += BYTES, q3 += BYTES) {

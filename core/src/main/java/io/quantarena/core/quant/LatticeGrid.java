@@ -1,5 +1,10 @@
 package io.quantarena.core.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -29,7 +34,18 @@ final class LatticeGrid {
     /** Concatenated lists {@code [count, idx_1, …, idx_count]}, grid points ordered by (distance², index). */
     private final short[] neighbours;
 
+    /**
+     * The neighbour lists' coordinates transposed for {@link #bestNeighbour}: coordinate i of the
+     * point at list position p is {@code listCoordinates[i·stride + p]} (0 at the count positions;
+     * {@link #PAD} zeros after the last list, so that full-width loads past a list's end stay in
+     * the array).
+     */
+    private final float[] listCoordinates;
+    private final int stride;
+
     private static final int NO_POINT = Integer.MIN_VALUE;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int PAD = F.length();
 
     /**
      * Builds the grid from a dequantization table: {@code entryBytes} holds {@code size} entries of
@@ -69,6 +85,16 @@ final class LatticeGrid {
             coordinates[i] = 2 * codes[i] + 1;
         }
         this.neighbours = buildNeighbours(mask, maxCode, nwant);
+        this.stride = neighbours.length + PAD;
+        this.listCoordinates = new float[dim * stride];
+        for (int start = 0; start < neighbours.length; start += neighbours[start] + 1) {
+            for (int n = 1; n <= neighbours[start]; n++) {
+                int k = neighbours[start + n];
+                for (int i = 0; i < dim; i++) {
+                    listCoordinates[i * stride + start + n] = coordinates[dim * k + i];
+                }
+            }
+        }
     }
 
     private short[] buildNeighbours(int mask, int maxCode, int nwant) {
@@ -159,6 +185,12 @@ final class LatticeGrid {
         return m >= 0 ? m : -1;
     }
 
+    /** Whether the off-grid word u has a neighbour list (the searches only look up such words). */
+    boolean hasNeighbourList(int u) {
+        int m = map[u];
+        return m < 0 && m != NO_POINT;
+    }
+
     /** Start of the neighbour list of an off-grid word u in {@link #neighbourList()}: list[start] is the count. */
     int neighbourStart(int u) {
         int m = map[u];
@@ -213,6 +245,36 @@ final class LatticeGrid {
     int bestNeighbour(int u, float[] xval, int xOff, float[] waux, int wOff, float scale) {
         int start = neighbourStart(u);
         int count = neighbours[start];
+        // one lane per neighbour, each lane the scalar loop's exact operations (the same fused
+        // multiply-adds in the same coordinate order), so the distances are bit for bit the same;
+        // the first minimum in list order is the strict-< winner of the scalar scan
+        int lanes = F.length();
+        float best = Float.MAX_VALUE;
+        int bestIndex = -1;
+        FloatVector inf = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        for (int n0 = 0; n0 < count; n0 += lanes) {
+            int p = start + 1 + n0;
+            FloatVector d2 = FloatVector.zero(F);
+            for (int i = 0; i < dim; i++) {
+                FloatVector diff = FloatVector.fromArray(F, listCoordinates, i * stride + p)
+                        .fma(FloatVector.broadcast(F, scale), FloatVector.broadcast(F, -xval[xOff + i]));
+                d2 = diff.mul(waux[wOff + i]).fma(diff, d2);
+            }
+            VectorMask<Float> live = F.indexInRange(n0, count);
+            d2 = inf.blend(d2, live);
+            float min = d2.reduceLanes(VectorOperators.MIN);
+            if (min < best) {
+                best = min;
+                bestIndex = neighbours[p + d2.compare(VectorOperators.EQ, min).firstTrue()];
+            }
+        }
+        return bestIndex;
+    }
+
+    /** The scalar form of {@link #bestNeighbour} (the specification; tests compare the two). */
+    int bestNeighbourScalar(int u, float[] xval, int xOff, float[] waux, int wOff, float scale) {
+        int start = neighbourStart(u);
+        int count = neighbours[start];
         float best = Float.MAX_VALUE;
         int bestIndex = -1;
         for (int n = 1; n <= count; n++) {
@@ -237,6 +299,38 @@ final class LatticeGrid {
      * match both, other inputs do not, so each keeps the form it was written with.
      */
     int bestNeighbourIq1(int u, float[] x, int xOff, float[] w, int wOff, float scale, float[] xx) {
+        int start = neighbourStart(u);
+        int count = neighbours[start];
+        // lanes as in bestNeighbour; a lane's value xx[c] is chosen by its coordinate 2c+1 (1, 3 or 5)
+        int lanes = F.length();
+        float best = Float.MAX_VALUE;
+        int bestIndex = -1;
+        FloatVector inf = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        FloatVector xx0 = FloatVector.broadcast(F, xx[0]), xx1 = FloatVector.broadcast(F, xx[1]);
+        FloatVector xx2 = FloatVector.broadcast(F, xx[2]);
+        for (int n0 = 0; n0 < count; n0 += lanes) {
+            int p = start + 1 + n0;
+            FloatVector d2 = FloatVector.zero(F);
+            for (int i = 0; i < dim; i++) {
+                FloatVector coordinate = FloatVector.fromArray(F, listCoordinates, i * stride + p);
+                FloatVector value = xx2.blend(xx1, coordinate.compare(VectorOperators.EQ, 3f))
+                        .blend(xx0, coordinate.compare(VectorOperators.EQ, 1f));
+                FloatVector diff = value.mul(scale).sub(x[xOff + i]);
+                d2 = d2.add(diff.mul(w[wOff + i]).mul(diff));
+            }
+            VectorMask<Float> live = F.indexInRange(n0, count);
+            d2 = inf.blend(d2, live);
+            float min = d2.reduceLanes(VectorOperators.MIN);
+            if (min < best) {
+                best = min;
+                bestIndex = neighbours[p + d2.compare(VectorOperators.EQ, min).firstTrue()];
+            }
+        }
+        return bestIndex;
+    }
+
+    /** The scalar form of {@link #bestNeighbourIq1} (the specification; tests compare the two). */
+    int bestNeighbourIq1Scalar(int u, float[] x, int xOff, float[] w, int wOff, float scale, float[] xx) {
         int start = neighbourStart(u);
         int count = neighbours[start];
         float best = Float.MAX_VALUE;

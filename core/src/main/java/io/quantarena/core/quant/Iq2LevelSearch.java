@@ -1,5 +1,10 @@
 package io.quantarena.core.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -15,25 +20,54 @@ import java.util.Arrays;
  */
 final class Iq2LevelSearch {
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = F.length();
+    /**
+     * Candidates whose ratio falls this far (relative) below the best at the start of a vector of
+     * candidates cannot be accepted by the exact scan: the best only moves down by rounding, a few
+     * units in the last place per acceptance.
+     */
+    private static final float FILTER_MARGIN = 1 - 1e-4f;
+
     private final int[] order;
+    /** Prefix sums, padded with {@link #LANES} zeros so that full-width loads past n stay in the array. */
     private final float[] prefixWx;
     private final float[] prefixW;
     private final long[] keys;
+    /** One vector of candidates' sums per variant, for the exact scan of the lanes that passed the filter. */
+    private final float[] laneSumqx = new float[4 * LANES];
+    private final float[] laneSumq2 = new float[4 * LANES];
+    /** The level values of the four variants (normal, shifted, reversed normal, reversed shifted) and their squares. */
+    private final float[] q = new float[16];
+    private final float[] qq = new float[16];
 
     float scale;
     boolean isShifted;
 
     Iq2LevelSearch(int n) {
         order = new int[n];
-        prefixWx = new float[n + 1];
-        prefixW = new float[n + 1];
+        prefixWx = new float[n + 1 + LANES];
+        prefixW = new float[n + 1 + LANES];
         keys = new long[n];
+        for (int variant = 0; variant < 4; variant++) {
+            NonLinearLevels v = IqkLevels.IQ2[variant & 1];
+            boolean reversed = variant >= 2;
+            for (int k = 0; k < 4; k++) {
+                q[4 * variant + k] = v.value(reversed ? 3 - k : k);
+                qq[4 * variant + k] = q[4 * variant + k] * q[4 * variant + k];
+            }
+        }
     }
 
     /**
      * @param i1End exclusive bound of i1; {@code i3Min} the smallest i3 (IQ2_K: n and 0)
      */
     void search(float[] x, int xo, float[] w, int wo, int n, int i1End, int i3Min) {
+        search(x, xo, w, wo, n, i1End, i3Min, false);
+    }
+
+    /** @param scalar scan the candidates one by one (the specification; tests compare the two scans) */
+    void search(float[] x, int xo, float[] w, int wo, int n, int i1End, int i3Min, boolean scalar) {
         scale = 0;
         isShifted = false;
         float amax = 0;
@@ -51,6 +85,10 @@ final class Iq2LevelSearch {
             float wj = w[wo + j];
             prefixWx[i + 1] = prefixWx[i] + wj * x[xo + j];
             prefixW[i + 1] = prefixW[i] + wj;
+        }
+        if (!scalar) {
+            scanVectorised(n, i1End, i3Min);
+            return;
         }
         NonLinearLevels normal = IqkLevels.IQ2[0];
         NonLinearLevels shifted = IqkLevels.IQ2[1];
@@ -81,6 +119,73 @@ final class Iq2LevelSearch {
                             scale = sumqx / sumq2;
                             best = scale * sumqx;
                             isShifted = (variant & 1) != 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The scalar scan with the candidates of one (i1, i2) taken a vector of i3 values at a time:
+     * each lane's sums are the scalar expressions' exact operations (products rounded, added left
+     * to right), a cheap filter against the best so far drops the lanes that cannot win, and the
+     * few that remain go through the scalar acceptance test in the scalar scan's order (i3, then
+     * variant). Results are bit for bit those of the scalar scan.
+     */
+    private void scanVectorised(int n, int i1End, int i3Min) {
+        float[] px = prefixWx;
+        float[] pw = prefixW;
+        float sx = px[n];
+        float sw = pw[n];
+        float best = 0;
+        FloatVector sxv = FloatVector.broadcast(F, sx), swv = FloatVector.broadcast(F, sw);
+        for (int i1 = 0; i1 < i1End; i1++) {
+            float x0 = px[i1];
+            float w0 = pw[i1];
+            for (int i2 = i1; i2 < n; i2++) {
+                float x1 = px[i2] - px[i1];
+                float w1 = pw[i2] - pw[i1];
+                for (int c0 = Math.max(i2, i3Min); c0 < n; c0 += LANES) {
+                    FloatVector p = FloatVector.fromArray(F, px, c0);
+                    FloatVector pv = FloatVector.fromArray(F, pw, c0);
+                    FloatVector x2 = p.sub(px[i2]);
+                    FloatVector x3 = sxv.sub(p);
+                    FloatVector w2 = pv.sub(pw[i2]);
+                    FloatVector w3 = swv.sub(pv);
+                    VectorMask<Float> live = F.indexInRange(c0, n);
+                    float threshold = best * FILTER_MARGIN;
+                    long passed = 0;
+                    for (int variant = 0; variant < 4; variant++) {
+                        int b = 4 * variant;
+                        float a = q[b] * x0 + q[b + 1] * x1;
+                        float c = qq[b] * w0 + qq[b + 1] * w1;
+                        FloatVector sumqx = x2.mul(q[b + 2]).add(a).add(x3.mul(q[b + 3]));
+                        FloatVector sumq2 = w2.mul(qq[b + 2]).add(c).add(w3.mul(qq[b + 3]));
+                        VectorMask<Float> m = live.and(sumq2.compare(VectorOperators.GT, 0f))
+                                .and(sumqx.mul(sumqx).compare(VectorOperators.GT, sumq2.mul(threshold)));
+                        long bits = m.toLong();
+                        if (bits != 0) {
+                            sumqx.intoArray(laneSumqx, variant * LANES);
+                            sumq2.intoArray(laneSumq2, variant * LANES);
+                            passed |= bits << (16 * variant);
+                        }
+                    }
+                    if (passed == 0) {
+                        continue;
+                    }
+                    for (int lane = 0; lane < LANES; lane++) {
+                        for (int variant = 0; variant < 4; variant++) {
+                            if ((passed >>> (16 * variant + lane) & 1) == 0) {
+                                continue;
+                            }
+                            float sumqx = laneSumqx[variant * LANES + lane];
+                            float sumq2 = laneSumq2[variant * LANES + lane];
+                            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+                                scale = sumqx / sumq2;
+                                best = scale * sumqx;
+                                isShifted = (variant & 1) != 0;
+                            }
                         }
                     }
                 }

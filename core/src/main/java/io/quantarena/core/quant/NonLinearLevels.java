@@ -26,6 +26,33 @@ final class NonLinearLevels {
         this.offsetInFloat = offsetInFloat;
     }
 
+    /** The index table as unsigned ints (for vector gathers); built on first use. */
+    private volatile int[] indexInts;
+
+    int[] indexInts() {
+        int[] t = indexInts;
+        if (t == null) {
+            t = new int[index.length];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = index[i] & 0xFF;
+            }
+            indexInts = t;
+        }
+        return t;
+    }
+
+    int limit() {
+        return limit;
+    }
+
+    boolean offsetInFloat() {
+        return offsetInFloat;
+    }
+
+    boolean hasIndexTable() {
+        return index != null;
+    }
+
     /** The two halves {normal, shifted} of an ik level table. */
     static NonLinearLevels[] pair(byte[] table, byte[] index, int limit, boolean offsetInFloat) {
         int n = table.length / 2;

@@ -1,5 +1,11 @@
 package io.quantarena.core.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The per-sub-block scale search shared by IQ3_K, IQ4_K, IQ4_KS, IQ5_K, IQ5_KS and IQ6_K
  * (spec/quant-types.md §9.3–9.8): try the scale that maps the largest |x| to the outermost level,
@@ -14,12 +20,24 @@ package io.quantarena.core.quant;
  */
 final class NonLinearScaleSearch {
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+
     private final NonLinearLevels normal;
     private final NonLinearLevels shifted;
     private final int ntry;
     private final int tryStep;
     private final boolean refit;
     private final boolean fusedSums;
+
+    /** Whether the tries are scanned one lane per try (see {@link #vectorSums}). */
+    private final boolean vectorTries;
+    /** Per level set: its values (gather source). */
+    private final float[][] setValues;
+    /** The tries' inverse scales, per level set the four sums (lane = try), and gather index buffers. */
+    private final float[] tryIds;
+    private final float[] trySums;
+    private final int[] gatherIndex;
 
     /** Scale of the last {@link #search}. */
     float scale;
@@ -46,10 +64,27 @@ final class NonLinearScaleSearch {
         this.tryStep = tryStep;
         this.refit = refit;
         this.fusedSums = fusedSums;
+        this.vectorTries = 2 * ntry + 1 <= F.length() && F.length() == I.length() && levels[0].hasIndexTable()
+                && !levels[0].offsetInFloat();
+        this.setValues = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            setValues[k] = new float[levels[k].size()];
+            for (int i = 0; i < setValues[k].length; i++) {
+                setValues[k][i] = levels[k].value(i);
+            }
+        }
+        this.tryIds = new float[F.length()];
+        this.trySums = new float[2 * 4 * F.length()];
+        this.gatherIndex = new int[F.length()];
     }
 
     /** Searches the scale of {@code x[xo .. xo+n)} with weights {@code w[wo ..]}; sets {@link #scale}, {@link #isShifted}. */
     void search(float[] x, int xo, float[] w, int wo, int n) {
+        search(x, xo, w, wo, n, !vectorTries);
+    }
+
+    /** @param scalar sum the tries one after the other (the specification; tests compare the two) */
+    void search(float[] x, int xo, float[] w, int wo, int n, boolean scalar) {
         scale = 0;
         isShifted = false;
         int im = IqkQuantMath.argMaxAbs(x, xo, n);
@@ -70,7 +105,22 @@ final class NonLinearScaleSearch {
             best = d * sumqxMinus;
         }
         scale = d;
-        for (int itry = -ntry; itry <= ntry; itry++) {
+        if (!scalar) {
+            // every try's sums at once, then considered in the scalar loop's order
+            vectorSums(x, xo, w, wo, n, max, 0);
+            vectorSums(x, xo, w, wo, n, max, 1);
+            int lanes = F.length();
+            for (int t = 0; t <= 2 * ntry; t++) {
+                for (int k = 0; k < 2; k++) {
+                    int b = 4 * lanes * k + t;
+                    sumqx = trySums[b];
+                    sumq2 = trySums[b + lanes];
+                    sumqxMinus = trySums[b + 2 * lanes];
+                    sumq2Minus = trySums[b + 3 * lanes];
+                    consider(k == 1);
+                }
+            }
+        } else for (int itry = -ntry; itry <= ntry; itry++) {
             id = (tryStep * itry + normal.level(0)) / max;
             sums(x, xo, w, wo, n, normal, id);
             consider(false);
@@ -106,6 +156,75 @@ final class NonLinearScaleSearch {
             best = scale * sumqxMinus;
             isShifted = withShift;
         }
+    }
+
+    /**
+     * {@link #sums} for every try of one level set at once, lane t for itry = t − ntry: the same
+     * products and (fused or not) sums in the same element order as the scalar loop, and the
+     * nearest level found by the same index-table steps ({@link NonLinearLevels#nearest}) with
+     * gathers, so each lane holds the scalar sums bit for bit.
+     */
+    private void vectorSums(float[] x, int xo, float[] w, int wo, int n, float max, int set) {
+        NonLinearLevels v = set == 0 ? normal : shifted;
+        int lanes = F.length();
+        for (int t = 0; t < lanes; t++) {
+            int itry = Math.min(t, 2 * ntry) - ntry;
+            tryIds[t] = (tryStep * itry + v.level(0)) / max;
+        }
+        float[] values = setValues[set];
+        int[] table = v.indexInts();
+        int limit = v.limit();
+        int level0 = v.level(0);
+        int count = values.length;
+        FloatVector id = FloatVector.fromArray(F, tryIds, 0);
+        FloatVector sqx = FloatVector.zero(F), sq2 = sqx, sqxm = sqx, sq2m = sqx;
+        for (int j = 0; j < n; j++) {
+            float xj = x[xo + j];
+            float wj = w[wo + j];
+            FloatVector al = id.mul(xj);
+            for (int sign = 0; sign < 2; sign++) {
+                FloatVector u = sign == 0 ? al : al.neg();
+                // nearest(u): ix = (int) u − level0; below 0 → 0; from limit → count − 1; else the table
+                IntVector ix = ((IntVector) u.convert(VectorOperators.F2I, 0)).sub(level0);
+                VectorMask<Integer> below = ix.compare(VectorOperators.LT, 0);
+                VectorMask<Integer> above = ix.compare(VectorOperators.GE, limit);
+                ix.max(0).min(limit - 1).intoArray(gatherIndex, 0);
+                IntVector t = IntVector.fromArray(I, table, 0, gatherIndex, 0);
+                VectorMask<Integer> definite = t.compare(VectorOperators.LT, count);
+                IntVector p = t.sub(count).max(0).min(count - 2);
+                p.intoArray(gatherIndex, 0);
+                FloatVector lo = FloatVector.fromArray(F, values, 0, gatherIndex, 0);
+                FloatVector hi = FloatVector.fromArray(F, values, 1, gatherIndex, 0);
+                VectorMask<Float> lower = u.sub(lo).compare(VectorOperators.LT, hi.sub(u));
+                IntVector idx = p.add(1).blend(p, lower.cast(I)).blend(t, definite)
+                        .blend(0, below).blend(count - 1, above);
+                idx.intoArray(gatherIndex, 0);
+                FloatVector q = FloatVector.fromArray(F, values, 0, gatherIndex, 0);
+                FloatVector wq = q.mul(wj);
+                if (sign == 0) {
+                    if (fusedSums) {
+                        sqx = wq.fma(FloatVector.broadcast(F, xj), sqx);
+                        sq2 = wq.fma(q, sq2);
+                    } else {
+                        sqx = sqx.add(wq.mul(xj));
+                        sq2 = sq2.add(wq.mul(q));
+                    }
+                } else {
+                    if (fusedSums) {
+                        sqxm = wq.fma(FloatVector.broadcast(F, xj), sqxm);
+                        sq2m = wq.fma(q, sq2m);
+                    } else {
+                        sqxm = sqxm.add(wq.mul(xj));
+                        sq2m = sq2m.add(wq.mul(q));
+                    }
+                }
+            }
+        }
+        int b = 4 * lanes * set;
+        sqx.intoArray(trySums, b);
+        sq2.intoArray(trySums, b + lanes);
+        sqxm.intoArray(trySums, b + 2 * lanes);
+        sq2m.intoArray(trySums, b + 3 * lanes);
     }
 
     /** Sums for the levels nearest to id·x ("+") and to −id·x ("−"). */

@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Primary;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Added to the test cluster's quant-worker: wraps core's real quantizer so a test can make the next
@@ -23,19 +25,23 @@ public class FaultInjection {
     /** Tensors written before the armed fault strikes. */
     static final int TENSORS_BEFORE_FAULT = 3;
 
-    private static volatile boolean crashNextJob;
-    private static volatile CountDownLatch paused;
+    // Claimed by the job that reaches the tensor where the fault strikes, not by the next job to
+    // start: a request of an earlier test that was cancelled while queued still reaches the worker
+    // and starts, and used to take the armed fault with it before stopping at its cancel check.
+    private static final AtomicBoolean crashNextJob = new AtomicBoolean();
+    private static final AtomicReference<CountDownLatch> paused = new AtomicReference<>();
     private static volatile CountDownLatch release;
 
     static void crashNextJob() {
-        crashNextJob = true;
+        crashNextJob.set(true);
     }
 
-    /** Holds the next job after its first tensor; returns the latch counted down when it is held. */
+    /** Holds the next job to write its first tensor; returns the latch counted down when it is held. */
     static CountDownLatch pauseNextJob() {
         release = new CountDownLatch(1);
-        paused = new CountDownLatch(1);
-        return paused;
+        CountDownLatch held = new CountDownLatch(1);
+        paused.set(held);
+        return held;
     }
 
     static void releasePausedJob() {
@@ -46,8 +52,8 @@ public class FaultInjection {
     }
 
     static void disarm() {
-        crashNextJob = false;
-        paused = null;
+        crashNextJob.set(false);
+        paused.set(null);
         releasePausedJob();
     }
 
@@ -57,20 +63,19 @@ public class FaultInjection {
         return new ModelQuantization() {
             @Override
             public Quantized quantize(QuantizeJob job, QuantizeProgress progress) throws IOException {
-                boolean crash = crashNextJob;
-                crashNextJob = false;
-                CountDownLatch pause = paused;
-                paused = null;
                 return real.quantize(job, new QuantizeProgress() {
                     @Override
                     public void onTensor(int index, int count, String name, GgmlType type, long bytesWritten) {
                         progress.onTensor(index, count, name, type, bytesWritten);
-                        if (crash && index + 1 == TENSORS_BEFORE_FAULT) {
+                        if (index + 1 == TENSORS_BEFORE_FAULT && crashNextJob.compareAndSet(true, false)) {
                             throw new IllegalStateException("simulated worker crash after tensor " + name);
                         }
-                        if (pause != null && index == 0) {
-                            pause.countDown();
-                            await(release);
+                        if (index == 0) {
+                            CountDownLatch pause = paused.getAndSet(null);
+                            if (pause != null) {
+                                pause.countDown();
+                                await(release);
+                            }
                         }
                     }
 

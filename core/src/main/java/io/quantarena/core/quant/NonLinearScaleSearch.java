@@ -64,8 +64,7 @@ final class NonLinearScaleSearch {
         this.tryStep = tryStep;
         this.refit = refit;
         this.fusedSums = fusedSums;
-        this.vectorTries = 2 * ntry + 1 <= F.length() && F.length() == I.length() && levels[0].hasIndexTable()
-                && !levels[0].offsetInFloat();
+        this.vectorTries = 2 * ntry + 1 <= F.length() && F.length() == I.length() && levels[0].hasIndexTable();
         this.setValues = new float[2][];
         for (int k = 0; k < 2; k++) {
             setValues[k] = new float[levels[k].size()];
@@ -184,8 +183,10 @@ final class NonLinearScaleSearch {
             FloatVector al = id.mul(xj);
             for (int sign = 0; sign < 2; sign++) {
                 FloatVector u = sign == 0 ? al : al.neg();
-                // nearest(u): ix = (int) u − level0; below 0 → 0; from limit → count − 1; else the table
-                IntVector ix = ((IntVector) u.convert(VectorOperators.F2I, 0)).sub(level0);
+                // nearest(u): ix = (int) u − level0 (IQ6: (int) (u − value0)); below 0 → 0; from limit → count − 1; else the table
+                IntVector ix = v.offsetInFloat()
+                        ? (IntVector) u.sub(values[0]).convert(VectorOperators.F2I, 0)
+                        : ((IntVector) u.convert(VectorOperators.F2I, 0)).sub(level0);
                 VectorMask<Integer> below = ix.compare(VectorOperators.LT, 0);
                 VectorMask<Integer> above = ix.compare(VectorOperators.GE, limit);
                 ix.max(0).min(limit - 1).intoArray(gatherIndex, 0);

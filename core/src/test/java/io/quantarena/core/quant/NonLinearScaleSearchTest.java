@@ -12,11 +12,13 @@ class NonLinearScaleSearchTest {
 
     @ParameterizedTest
     @CsvSource({"IQ3, 3, 2, false, true, 16", "IQ3, 5, 1, false, false, 32", "IQ4, 7, 1, false, true, 16",
-            "IQ4, 7, 1, false, true, 32", "IQ5, 5, 1, true, true, 16", "IQ5, 5, 1, false, true, 32"})
+            "IQ4, 7, 1, false, true, 32", "IQ5, 5, 1, true, true, 16", "IQ5, 5, 1, false, true, 32",
+            "IQ6, 5, 1, true, true, 16"})
     void vectorisedTriesEqualTheScalarTries(String set, int ntry, int step, boolean refit, boolean fused, int n) {
         NonLinearLevels[] levels = switch (set) {
             case "IQ3" -> IqkLevels.IQ3;
             case "IQ4" -> IqkLevels.IQ4;
+            case "IQ6" -> IqkLevels.IQ6;
             default -> IqkLevels.IQ5;
         };
         NonLinearScaleSearch vectorised = new NonLinearScaleSearch(levels, ntry, step, refit, fused);

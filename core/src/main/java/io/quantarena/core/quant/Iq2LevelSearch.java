@@ -90,8 +90,6 @@ final class Iq2LevelSearch {
             scanVectorised(n, i1End, i3Min);
             return;
         }
-        NonLinearLevels normal = IqkLevels.IQ2[0];
-        NonLinearLevels shifted = IqkLevels.IQ2[1];
         float best = 0;
         float sx = prefixWx[n];
         float sw = prefixW[n];
@@ -107,14 +105,9 @@ final class Iq2LevelSearch {
                     float w2 = prefixW[i3] - prefixW[i2];
                     float w3 = sw - prefixW[i3];
                     for (int variant = 0; variant < 4; variant++) {
-                        NonLinearLevels v = (variant & 1) == 0 ? normal : shifted;
-                        boolean reversed = variant >= 2;
-                        float q0 = v.value(reversed ? 3 : 0);
-                        float q1 = v.value(reversed ? 2 : 1);
-                        float q2 = v.value(reversed ? 1 : 2);
-                        float q3 = v.value(reversed ? 0 : 3);
-                        float sumqx = q0 * x0 + q1 * x1 + q2 * x2 + q3 * x3;
-                        float sumq2 = q0 * q0 * w0 + q1 * q1 * w1 + q2 * q2 * w2 + q3 * q3 * w3;
+                        int b = 4 * variant;
+                        float sumqx = q[b] * x0 + q[b + 1] * x1 + q[b + 2] * x2 + q[b + 3] * x3;
+                        float sumq2 = qq[b] * w0 + qq[b + 1] * w1 + qq[b + 2] * w2 + qq[b + 3] * w3;
                         if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
                             scale = sumqx / sumq2;
                             best = scale * sumqx;

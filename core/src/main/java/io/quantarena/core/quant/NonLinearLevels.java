@@ -9,12 +9,13 @@ final class NonLinearLevels {
 
     private final int[] levels;
     private final float[] values;
-    private final byte[] index;
+    /** ggml's index table as unsigned values, shared by the two halves of a pair (null for the IQ2 sets). */
+    private final int[] index;
     private final int limit;
     /** IQ6 rule: subtract the first level in float before truncating. */
     private final boolean offsetInFloat;
 
-    private NonLinearLevels(byte[] table, int from, int count, byte[] index, int limit, boolean offsetInFloat) {
+    private NonLinearLevels(byte[] table, int from, int count, int[] index, int limit, boolean offsetInFloat) {
         this.levels = new int[count];
         this.values = new float[count];
         for (int i = 0; i < count; i++) {
@@ -26,19 +27,14 @@ final class NonLinearLevels {
         this.offsetInFloat = offsetInFloat;
     }
 
-    /** The index table as unsigned ints (for vector gathers); built on first use. */
-    private volatile int[] indexInts;
+    /** The index table (read only), for the vector search's gathers. */
+    int[] indexTable() {
+        return index;
+    }
 
-    int[] indexInts() {
-        int[] t = indexInts;
-        if (t == null) {
-            t = new int[index.length];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = index[i] & 0xFF;
-            }
-            indexInts = t;
-        }
-        return t;
+    /** The level values (read only), for the vector search's gathers. */
+    float[] values() {
+        return values;
     }
 
     int limit() {
@@ -49,16 +45,19 @@ final class NonLinearLevels {
         return offsetInFloat;
     }
 
-    boolean hasIndexTable() {
-        return index != null;
-    }
-
     /** The two halves {normal, shifted} of an ik level table. */
     static NonLinearLevels[] pair(byte[] table, byte[] index, int limit, boolean offsetInFloat) {
         int n = table.length / 2;
+        int[] unsigned = null;
+        if (index != null) {
+            unsigned = new int[index.length];
+            for (int i = 0; i < index.length; i++) {
+                unsigned[i] = index[i] & 0xFF;
+            }
+        }
         return new NonLinearLevels[] {
-                new NonLinearLevels(table, 0, n, index, limit, offsetInFloat),
-                new NonLinearLevels(table, n, n, index, limit, offsetInFloat)};
+                new NonLinearLevels(table, 0, n, unsigned, limit, offsetInFloat),
+                new NonLinearLevels(table, n, n, unsigned, limit, offsetInFloat)};
     }
 
     int size() {
@@ -83,7 +82,7 @@ final class NonLinearLevels {
         if (ix >= limit) {
             return n - 1;
         }
-        int t = index[ix] & 0xFF;
+        int t = index[ix];
         if (t < n) {
             return t;
         }

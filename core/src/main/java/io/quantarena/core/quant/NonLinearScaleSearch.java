@@ -32,8 +32,6 @@ final class NonLinearScaleSearch {
 
     /** Whether the tries are scanned one lane per try (see {@link #vectorSums}). */
     private final boolean vectorTries;
-    /** Per level set: its values (gather source). */
-    private final float[][] setValues;
     /** The tries' inverse scales, per level set the four sums (lane = try), and gather index buffers. */
     private final float[] tryIds;
     private final float[] trySums;
@@ -64,14 +62,7 @@ final class NonLinearScaleSearch {
         this.tryStep = tryStep;
         this.refit = refit;
         this.fusedSums = fusedSums;
-        this.vectorTries = 2 * ntry + 1 <= F.length() && F.length() == I.length() && levels[0].hasIndexTable();
-        this.setValues = new float[2][];
-        for (int k = 0; k < 2; k++) {
-            setValues[k] = new float[levels[k].size()];
-            for (int i = 0; i < setValues[k].length; i++) {
-                setValues[k][i] = levels[k].value(i);
-            }
-        }
+        this.vectorTries = 2 * ntry + 1 <= F.length() && F.length() == I.length() && levels[0].indexTable() != null;
         this.tryIds = new float[F.length()];
         this.trySums = new float[2 * 4 * F.length()];
         this.gatherIndex = new int[F.length()];
@@ -170,8 +161,8 @@ final class NonLinearScaleSearch {
             int itry = Math.min(t, 2 * ntry) - ntry;
             tryIds[t] = (tryStep * itry + v.level(0)) / max;
         }
-        float[] values = setValues[set];
-        int[] table = v.indexInts();
+        float[] values = v.values();
+        int[] table = v.indexTable();
         int limit = v.limit();
         int level0 = v.level(0);
         int count = values.length;

@@ -3,6 +3,7 @@ package io.quantarena.core.kernel.cpu;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * A dot-product kernel written for 512-bit vectors (16 float lanes, AVX-512): it reads 64 weight
@@ -27,7 +28,7 @@ abstract class WideRowKernel implements RowKernel {
     /** This thread's scratch with its first {@code zeroed} floats set to 0 (returns an array, not a vector: safe to call un-inlined). */
     static float[] scratch(int zeroed) {
         float[] s = SCRATCH.get();
-        java.util.Arrays.fill(s, 0, zeroed, 0f);
+        Arrays.fill(s, 0, zeroed, 0f);
         return s;
     }
 

@@ -82,7 +82,7 @@ public final class CoreEvaluation {
     /** Runs the base model over the chunks and writes every scored position's log-probabilities to {@code out}. */
     public static Measurement writeBaseLogits(Path baseModel, int[] tokens, int nCtx, int nChunk, Path out, int threads,
                                               Progress progress) throws IOException {
-        try (ModelFile mf = ModelFile.open(baseModel, List.of()); CpuBackend backend = new CpuBackend(threads)) {
+        try (ModelFile mf = ModelFile.open(baseModel, List.of()); CpuBackend backend = CpuBackend.forEvaluation(threads)) {
             PerplexityRunner runner = runner(mf, backend, nCtx)
                     .onChunk((c, n, ppl) -> progress.chunkDone(c + 1, n, ppl, null));
             long t0 = System.nanoTime();
@@ -96,7 +96,7 @@ public final class CoreEvaluation {
     /** Perplexity of {@code model} over the first {@code nChunk} chunks of {@code tokens}. */
     public static Measurement perplexity(Path model, List<KvOverride> overrides, int[] tokens, int nCtx, int nChunk,
                                          int threads, Progress progress) throws IOException {
-        try (ModelFile mf = ModelFile.open(model, overrides); CpuBackend backend = new CpuBackend(threads)) {
+        try (ModelFile mf = ModelFile.open(model, overrides); CpuBackend backend = CpuBackend.forEvaluation(threads)) {
             PerplexityRunner runner = runner(mf, backend, nCtx)
                     .onChunk((c, n, ppl) -> progress.chunkDone(c + 1, n, ppl, null));
             long t0 = System.nanoTime();
@@ -107,7 +107,7 @@ public final class CoreEvaluation {
     /** KL-divergence of {@code model} against every chunk of a base file. */
     public static Measurement klDivergence(Path model, List<KvOverride> overrides, Path baseFile, int threads,
                                            Progress progress) throws IOException {
-        try (ModelFile mf = ModelFile.open(model, overrides); CpuBackend backend = new CpuBackend(threads);
+        try (ModelFile mf = ModelFile.open(model, overrides); CpuBackend backend = CpuBackend.forEvaluation(threads);
              BaseLogitsFile base = BaseLogitsFile.open(baseFile)) {
             if (base.nVocab() != mf.hparams().nVocab()) {
                 throw new IllegalArgumentException("the base log-probabilities have n_vocab " + base.nVocab() + ", "

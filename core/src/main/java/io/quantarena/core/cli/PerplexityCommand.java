@@ -72,7 +72,7 @@ public final class PerplexityCommand implements Command {
 
         long t0 = System.nanoTime();
         try (ModelFile mf = ModelFile.open(modelPath, RuntimeOptions.overrides(a));
-             CpuBackend backend = new CpuBackend(threads)) {
+             CpuBackend backend = CpuBackend.forEvaluation(threads)) {
             Tokenizer tok = Tokenizers.fromGguf(mf.gguf().metadata());
             boolean addBos = tok.vocabulary().addBos();
             int bos = tok.vocabulary().specialIds().bos();

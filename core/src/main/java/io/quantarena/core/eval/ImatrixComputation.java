@@ -57,7 +57,7 @@ public record ImatrixComputation(Path model, Path text, String dataset, int nCtx
     public ImatrixRunner.Result run(PrintStream log, ImatrixRunner.ChunkListener listener) throws IOException {
         long t0 = System.nanoTime();
         try (ModelFile mf = ModelFile.open(model, List.of());
-             CpuBackend backend = new CpuBackend(threads)) {
+             CpuBackend backend = CpuBackend.forEvaluation(threads)) {
             Tokenizer tok = Tokenizers.fromGguf(mf.gguf().metadata());
             boolean addBos = tok.vocabulary().addBos();
             int bos = tok.vocabulary().specialIds().bos();

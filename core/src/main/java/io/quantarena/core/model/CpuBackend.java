@@ -33,13 +33,15 @@ public final class CpuBackend implements Backend {
     private float[] rowBuffer = new float[0];
     private final KernelThreadPool pool;
     private final Q8BlockSumCorrection q8SumCorrection = new Q8BlockSumCorrection();
+    /** Null unless the reference kernels' int16 pair saturation is reproduced (evaluation). */
+    private final PairSaturation pairSaturation;
     private final MatrixKernels kernels;
     private final MatrixKernels serialKernels;
     private final AttentionScratch[] attentionScratch;
 
     /** A backend whose products consume activations like the reference tools ({@link ActivationFormat}). */
     public CpuBackend(int threads) {
-        this(threads, true);
+        this(threads, true, false);
     }
 
     /**
@@ -47,12 +49,26 @@ public final class CpuBackend implements Backend {
      *                             dot products; false keeps them in float (slightly more precise)
      */
     public CpuBackend(int threads, boolean referenceActivations) {
+        this(threads, referenceActivations, false);
+    }
+
+    /**
+     * For perplexity and KL-divergence: products follow the reference runtime as closely as we
+     * know, including the int16 saturation of its 4/5-bit non-linear kernels ({@link
+     * PairSaturation}), which costs time and is left out of generation and serving.
+     */
+    public static CpuBackend forEvaluation(int threads) {
+        return new CpuBackend(threads, true, true);
+    }
+
+    private CpuBackend(int threads, boolean referenceActivations, boolean referenceSaturation) {
         this.referenceActivations = referenceActivations;
         // one pool for the weight products and attention: a second set of waiting threads would
         // compete with the first for the same cores
         this.pool = new KernelThreadPool(threads);
         this.kernels = new CpuMatrixKernels(pool);
         this.serialKernels = threads == 1 ? kernels : new CpuMatrixKernels(1);
+        this.pairSaturation = referenceActivations && referenceSaturation ? new PairSaturation(pool) : null;
         this.attentionScratch = new AttentionScratch[threads];
         for (int i = 0; i < threads; i++) {
             attentionScratch[i] = new AttentionScratch();
@@ -84,6 +100,14 @@ public final class CpuBackend implements Backend {
         if (sumCorrection) {
             q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
         }
+        if (saturates(format, w)) {
+            pairSaturation.apply(w, new QuantizedVector(GgmlType.Q8_K, quantized, w.cols(), n), n, y);
+        }
+    }
+
+    private boolean saturates(ActivationFormat format, Weight w) {
+        return pairSaturation != null && format == ActivationFormat.Q8_K && PairSaturation.applies(w.type())
+                && w.cols() % GgmlType.Q8_K.blockSize() == 0;
     }
 
     @Override
@@ -99,6 +123,9 @@ public final class CpuBackend implements Backend {
         if (sumCorrection) {
             // the same correction as matMul's, so batched decoding gives each sequence matMul's numbers
             q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
+        }
+        if (saturates(format, w)) {
+            pairSaturation.apply(w, new QuantizedVector(GgmlType.Q8_K, quantized, w.cols(), n), n, y);
         }
     }
 

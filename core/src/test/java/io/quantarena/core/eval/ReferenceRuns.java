@@ -49,7 +49,7 @@ public final class ReferenceRuns {
 
     /** The perplexity run of llama-perplexity -c 512 --chunks N; the printed lines go to {@code log}. */
     public static PerplexityResult perplexity(LlamaModel model, Tokenizer tok, int chunks, PrintStream log) {
-        try (CpuBackend be = new CpuBackend(threads())) {
+        try (CpuBackend be = CpuBackend.forEvaluation(threads())) {
             Session s = new Session(model, be, N_CTX, N_CTX, KvCacheType.F16);
             return new PerplexityRunner(s, N_CTX, tok.vocabulary().addBos(), tok.vocabulary().specialIds().bos(), log)
                     .perplexity(wikiTokens(tok), chunks, null);

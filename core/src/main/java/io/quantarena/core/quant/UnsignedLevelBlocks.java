@@ -1,0 +1,146 @@
+package io.quantarena.core.quant;
+
+import io.quantarena.core.tensor.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static io.quantarena.core.quant.QuantMath.LE_FLOAT;
+import static io.quantarena.core.quant.QuantMath.fp16At;
+import static io.quantarena.core.quant.QuantMath.u8;
+
+/**
+ * The non-linear 4/5-bit quants as the reference's integer CPU kernels see them: each weight as
+ * an unsigned byte u = level + 128 of the <em>unshifted</em> level table (the shifted tables'
+ * offset goes into a separate block-sum term), its sub-block's integer scale, and the block's
+ * float scale, so that y = d·scale·(u − 128 + shift). Used to reproduce the int16 saturation of
+ * the reference's u8 × s8 pair products (see {@code PairSaturation} in the runtime).
+ */
+public final class UnsignedLevelBlocks {
+
+    /** The largest block of the covered types (IQ5_K). */
+    public static final int MAX_BLOCK_BYTES = 176;
+    private static final int[] IQ4_UNSIGNED = unsigned(IqkTables.IQ4K_VALUES, 16);
+    private static final int[] IQ5_UNSIGNED = unsigned(IqkTables.IQ5NL_VALUES, 32);
+
+    private UnsignedLevelBlocks() {
+    }
+
+    /** Whether {@code type} is one of the types whose unsigned levels can saturate an int16 pair sum. */
+    public static boolean covers(GgmlType type) {
+        return switch (type) {
+            case IQ4_XS, IQ4_KS, IQ4_K, IQ5_K, IQ5_KS -> true;
+            default -> false;
+        };
+    }
+
+    /** The largest unsigned level of {@code type}. */
+    public static int maxUnsigned(GgmlType type) {
+        return switch (type) {
+            case IQ4_XS, IQ4_KS, IQ4_K -> IqkTables.IQ4K_VALUES[15] + 128;
+            case IQ5_K, IQ5_KS -> IqkTables.IQ5NL_VALUES[31] + 128;
+            default -> throw unsupported(type);
+        };
+    }
+
+    /** Offset of block {@code b} of the row that starts at {@code row}. */
+    public static long blockOffset(GgmlType type, long row, int b) {
+        return row + type.rowMetaBytes() + (long) b * type.bytesPerBlock();
+    }
+
+    /** The float scale d of the block at {@code blk} of the row at {@code row}. */
+    public static float blockScale(GgmlType type, MemorySegment w, long row, long blk) {
+        return switch (type) {
+            case IQ4_XS, IQ4_K, IQ5_K -> fp16At(w, blk);
+            case IQ4_KS, IQ5_KS -> w.get(LE_FLOAT, row);
+            default -> throw unsupported(type);
+        };
+    }
+
+    /** The integer scale of element {@code e} (0…255) of the block at {@code blk}. */
+    public static int scale(GgmlType type, MemorySegment w, long blk, int e) {
+        return switch (type) {
+            case IQ4_XS -> {
+                int ib = e / 32;
+                int lo = (u8(w, blk + 4 + ib / 2) >>> (4 * (ib % 2))) & 15;
+                int hi = (u8(w, blk + 2 + ib / 4) >>> (2 * (ib % 4))) & 3;
+                yield (lo | hi << 4) - 32;
+            }
+            case IQ4_KS, IQ5_KS -> (u8(w, blk + e / 32) & 254) - 127;
+            case IQ4_K, IQ5_K -> Iq4KCodec.sixBitScale(w, blk, e / 16);
+            default -> throw unsupported(type);
+        };
+    }
+
+    /** The integer scales of the block at {@code blk} per 16 elements ({@code s[i]} for elements 16i…16i+15). */
+    public static void scales16(GgmlType type, MemorySegment w, long blk, int[] s) {
+        for (int i = 0; i < 16; i++) {
+            s[i] = scale(type, w, blk, 16 * i);
+        }
+    }
+
+    /** The unsigned level u = level + 128 (unshifted table) of element {@code e} of the block at {@code blk}. */
+    public static int unsignedLevel(GgmlType type, MemorySegment w, long blk, int e) {
+        int ib = e / 32;
+        int j = e % 32;
+        return switch (type) {
+            // 16 bytes per 32 elements: element j in the low nibble, 16 + j in the high one
+            case IQ4_XS, IQ4_KS -> IqkTables.IQ4K_VALUES[(u8(w, blk + 8 + 16 * ib + j % 16) >>> 4 * (j / 16)) & 15] + 128;
+            case IQ4_K -> IqkTables.IQ4K_VALUES[(u8(w, blk + 16 + 16 * ib + j % 16) >>> 4 * (j / 16)) & 15] + 128;
+            case IQ5_K -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 16 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
+                    | ((u8(w, blk + 144 + j) >> ib) & 1) << 4] + 128;
+            case IQ5_KS -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 8 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
+                    | ((u8(w, blk + 136 + j) >> ib) & 1) << 4] + 128;
+            default -> throw unsupported(type);
+        };
+    }
+
+    /**
+     * All 256 unsigned levels of the block at {@code blk}, as {@link #unsignedLevel} gives them one
+     * by one; {@code scratch} holds a copy of the block (at least {@link #MAX_BLOCK_BYTES} bytes).
+     */
+    public static void unsignedLevels(GgmlType type, MemorySegment w, long blk, byte[] scratch, int[] u) {
+        MemorySegment.copy(w, ValueLayout.JAVA_BYTE, blk, scratch, 0, type.bytesPerBlock());
+        switch (type) {
+            case IQ4_XS, IQ4_KS -> nibbles(scratch, 8, u);
+            case IQ4_K -> nibbles(scratch, 16, u);
+            case IQ5_K, IQ5_KS -> {
+                int qs = type == GgmlType.IQ5_K ? 16 : 8;
+                int qh = type == GgmlType.IQ5_K ? 144 : 136;
+                for (int ib = 0; ib < 8; ib++) {
+                    int q = qs + 32 * (ib / 2);
+                    int shift = 4 * (ib % 2);
+                    for (int j = 0; j < 32; j++) {
+                        int idx = ((scratch[q + j] >> shift) & 15) | ((scratch[qh + j] >> ib) & 1) << 4;
+                        u[32 * ib + j] = IQ5_UNSIGNED[idx];
+                    }
+                }
+            }
+            default -> throw unsupported(type);
+        }
+    }
+
+    /** 16 bytes per 32-element sub-block from {@code qs} on: element j in the low nibble, 16 + j in the high one. */
+    private static void nibbles(byte[] block, int qs, int[] u) {
+        for (int ib = 0; ib < 8; ib++) {
+            for (int j = 0; j < 16; j++) {
+                int q = block[qs + 16 * ib + j];
+                u[32 * ib + j] = IQ4_UNSIGNED[q & 15];
+                u[32 * ib + j + 16] = IQ4_UNSIGNED[(q >> 4) & 15];
+            }
+        }
+    }
+
+    private static int[] unsigned(byte[] levels, int count) {
+        int[] u = new int[count];
+        for (int i = 0; i < count; i++) {
+            u[i] = levels[i] + 128;
+        }
+        return u;
+    }
+
+    private static IllegalArgumentException unsupported(GgmlType type) {
+        return new IllegalArgumentException("no unsigned-level layout for " + type.typeName()
+                + " (expected iq4_xs, iq4_ks, iq4_k, iq5_k or iq5_ks)");
+    }
+}

@@ -1,0 +1,61 @@
+package io.quantarena.core.quant;
+
+import io.quantarena.core.tensor.GgmlType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.foreign.MemorySegment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UnsignedLevelBlocksTest {
+
+    /**
+     * On the reference's own rows, d·scale·(u − 128 + s) reproduces the reference dequantization
+     * of every element, where s is 0 or the type's table shift (the shifted tables are the
+     * unshifted ones plus a constant) — so u, the scale and d are what the integer kernels use.
+     */
+    @ParameterizedTest
+    @CsvSource({"IQ4_XS, 0", "IQ4_KS, 4", "IQ4_K, 4", "IQ5_K, 2", "IQ5_KS, 2"})
+    void unsignedLevelsScalesAndBlockScalesRebuildTheReferenceDequantization(String name, int shift) {
+        GgmlType type = GgmlType.valueOf(name);
+        assertThat(UnsignedLevelBlocks.covers(type)).isTrue();
+        ReferenceManifest manifest = ReferenceManifest.get();
+        ReferenceManifest.Case c = manifest.referenceCase(name, "imatrix");
+        MemorySegment w = MemorySegment.ofArray(c.quantizedBytes());
+        float[] deq = c.dequantizedValues();
+        int cols = manifest.cols();
+        long rowBytes = type.rowSize(cols);
+        int shifted = 0;
+        int maxU = 0;
+        for (int r = 0; r < manifest.rows(); r++) {
+            long row = r * rowBytes;
+            for (int b = 0; b < cols / 256; b++) {
+                long blk = UnsignedLevelBlocks.blockOffset(type, row, b);
+                float d = UnsignedLevelBlocks.blockScale(type, w, row, blk);
+                for (int e = 0; e < 256; e++) {
+                    int u = UnsignedLevelBlocks.unsignedLevel(type, w, blk, e);
+                    int scale = UnsignedLevelBlocks.scale(type, w, blk, e);
+                    float dl = d * scale;
+                    float expected = deq[r * cols + 256 * b + e];
+                    float plain = dl * (u - 128);
+                    float withShift = dl * (u - 128 + shift);
+                    // compared with == so that 0 and -0 (a zero scale) count as equal
+                    assertThat(expected == plain || expected == withShift)
+                            .as("%s row %d element %d: reference %s, u %d, scale %d, d %s", name, r, 256 * b + e,
+                                    expected, u, scale, d)
+                            .isTrue();
+                    if (expected != plain) {
+                        shifted++;
+                    }
+                    assertThat(u).isBetween(0, 255);
+                    maxU = Math.max(maxU, u);
+                }
+            }
+        }
+        assertThat(maxU).isLessThanOrEqualTo(UnsignedLevelBlocks.maxUnsigned(type));
+        if (shift > 0) {
+            assertThat(shifted).as("the rows must exercise the shifted tables").isPositive();
+        }
+    }
+}

@@ -32,7 +32,7 @@ public final class ScalarMatrixKernels implements MatrixKernels {
         int cols = w.columns();
         float[] row = new float[cols];
         for (long r = rowFrom; r < rowTo; r++) {
-            codec.dequantizeRow(w.data(), w.rowOffset(r), row, 0, cols);
+            codec.dequantizeRowForProducts(w.data(), w.rowOffset(r), row, 0, cols);
             y[(int) (r - rowFrom)] = dot(row, 0, x, 0, cols);
         }
     }
@@ -49,7 +49,7 @@ public final class ScalarMatrixKernels implements MatrixKernels {
         int m = (int) (rowTo - rowFrom);
         float[] row = new float[cols];
         for (long r = rowFrom; r < rowTo; r++) {
-            codec.dequantizeRow(w.data(), w.rowOffset(r), row, 0, cols);
+            codec.dequantizeRowForProducts(w.data(), w.rowOffset(r), row, 0, cols);
             for (int j = 0; j < n; j++) {
                 y[j * m + (int) (r - rowFrom)] = dot(row, 0, x, j * cols, cols);
             }

@@ -6,8 +6,8 @@ import io.quantarena.core.kernel.WeightMatrix;
 import io.quantarena.core.kernel.cpu.ActivationQuantizer;
 import io.quantarena.core.kernel.cpu.CpuMatrixKernels;
 import io.quantarena.core.kernel.cpu.KernelThreadPool;
-import io.quantarena.core.kernel.cpu.RowKernel;
-import io.quantarena.core.kernel.cpu.RowKernels;
+import io.quantarena.core.quant.QuantCodec;
+import io.quantarena.core.quant.QuantCodecs;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.Arena;
@@ -131,7 +131,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void getRows(Weight table, int[] ids, int n, float[] out) {
-        RowKernel kernel = RowKernels.forType(table.type());
+        // the codec's row dequantizer, as ggml's get_rows (for IQ6_K it differs from the products' levels)
+        QuantCodec codec = QuantCodecs.forType(table.type());
         int cols = table.cols();
         for (int i = 0; i < n; i++) {
             int id = ids[i];
@@ -139,7 +140,7 @@ public final class CpuBackend implements Backend {
                 throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + table.rows()
                         + " rows of " + table.name());
             }
-            kernel.dequantize(table.data(), id * table.rowBytes(), 0, out, i * cols, cols);
+            codec.dequantizeRow(table.data(), id * table.rowBytes(), out, i * cols, cols);
         }
     }
 

@@ -13,8 +13,10 @@ import static io.quantarena.core.quant.QuantMath.u8;
  * IQ6_K (spec/quant-types.md §9.6), 212 bytes per 256: fp16 d, shift bits, int8 scales of sixteen
  * 16-element sub-blocks, low 4 index bits in qs (as IQ5_K), bits 4–5 in qh.
  *
- * <p>Decoding follows ggml's generic row dequantizer, which evaluates the level polynomial with
- * fused multiply-adds (not the int8 table the quantizer and the matmul kernels use).
+ * <p>{@link #dequantizeRow} follows ggml's generic row dequantizer, which evaluates the level
+ * polynomial with fused multiply-adds; {@link #dequantizeRowForProducts} uses the int8 table, as
+ * the quantizer and the reference's matrix-multiplication kernels do. The table is the polynomial
+ * rounded to the nearest integer (levels differ by up to 0.49).
  */
 final class Iq6KCodec extends IqkSignedScaleCodec {
 
@@ -36,6 +38,28 @@ final class Iq6KCodec extends IqkSignedScaleCodec {
         }
     }
 
+    /** The int8 table as floats, normal then shifted (+1). */
+    private static final class TableLevels {
+        static final float[] VALUES = new float[128];
+
+        static {
+            for (int i = 0; i < 128; i++) {
+                VALUES[i] = IqkTables.IQ6NL_VALUES[i];
+            }
+        }
+    }
+
+    /** The polynomial levels of {@link #dequantizeRow} (for tests). */
+    static float polynomialLevel(int index) {
+        return PolynomialLevels.VALUES[index];
+    }
+
+    @Override
+    public void dequantizeRowForProducts(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+        QuantArgs.checkDequantize(GgmlType.IQ6_K, dst, dstOffset, n);
+        decodeRow(src, srcOffset, n / QK, dst, dstOffset, TableLevels.VALUES);
+    }
+
     @Override
     void storeScale(byte[] out, int blk, int ib, int ls) {
         out[blk + 4 + ib] = (byte) ls;
@@ -51,7 +75,10 @@ final class Iq6KCodec extends IqkSignedScaleCodec {
 
     @Override
     void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff) {
-        float[] levels = PolynomialLevels.VALUES;
+        decodeRow(src, off, nb, dst, dstOff, PolynomialLevels.VALUES);
+    }
+
+    private static void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff, float[] levels) {
         long blk = off;
         int y = dstOff;
         for (int ibl = 0; ibl < nb; ibl++, blk += 212, y += QK) {

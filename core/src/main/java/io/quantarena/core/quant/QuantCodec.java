@@ -23,6 +23,15 @@ public interface QuantCodec {
     void dequantizeRow(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n);
 
     /**
+     * The row as the reference's matrix-multiplication kernels see it. The same as {@link
+     * #dequantizeRow} except for IQ6_K, whose kernels use the int8 level table while the row
+     * dequantizer (get_rows, requantization) evaluates a polynomial (spec/quant-types.md §9.6).
+     */
+    default void dequantizeRowForProducts(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+        dequantizeRow(src, srcOffset, dst, dstOffset, n);
+    }
+
+    /**
      * Quantizes {@code nrows} rows of {@code nPerRow} elements, like {@code ggml_quantize_chunk}:
      * the whole chunk at once (some reference quantizers look across rows of a chunk).
      *

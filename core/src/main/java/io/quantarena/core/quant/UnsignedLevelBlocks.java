@@ -10,7 +10,7 @@ import static io.quantarena.core.quant.QuantMath.fp16At;
 import static io.quantarena.core.quant.QuantMath.u8;
 
 /**
- * The non-linear 4/5-bit quants as the reference's integer CPU kernels see them: each weight as
+ * The non-linear 4/5/6-bit quants as the reference's integer CPU kernels see them: each weight as
  * an unsigned byte u = level + 128 of the <em>unshifted</em> level table (the shifted tables'
  * offset goes into a separate block-sum term), its sub-block's integer scale, and the block's
  * float scale, so that y = d·scale·(u − 128 + shift). Used to reproduce the int16 saturation of
@@ -18,10 +18,11 @@ import static io.quantarena.core.quant.QuantMath.u8;
  */
 public final class UnsignedLevelBlocks {
 
-    /** The largest block of the covered types (IQ5_K). */
-    public static final int MAX_BLOCK_BYTES = 176;
+    /** The largest block of the covered types (IQ6_K). */
+    public static final int MAX_BLOCK_BYTES = 212;
     private static final int[] IQ4_UNSIGNED = unsigned(IqkTables.IQ4K_VALUES, 16);
     private static final int[] IQ5_UNSIGNED = unsigned(IqkTables.IQ5NL_VALUES, 32);
+    private static final int[] IQ6_UNSIGNED = unsigned(IqkTables.IQ6NL_VALUES, 64);
 
     private UnsignedLevelBlocks() {
     }
@@ -29,7 +30,7 @@ public final class UnsignedLevelBlocks {
     /** Whether {@code type} is one of the types whose unsigned levels can saturate an int16 pair sum. */
     public static boolean covers(GgmlType type) {
         return switch (type) {
-            case IQ4_XS, IQ4_KS, IQ4_K, IQ5_K, IQ5_KS -> true;
+            case IQ4_XS, IQ4_KS, IQ4_K, IQ5_K, IQ5_KS, IQ6_K -> true;
             default -> false;
         };
     }
@@ -39,6 +40,7 @@ public final class UnsignedLevelBlocks {
         return switch (type) {
             case IQ4_XS, IQ4_KS, IQ4_K -> IqkTables.IQ4K_VALUES[15] + 128;
             case IQ5_K, IQ5_KS -> IqkTables.IQ5NL_VALUES[31] + 128;
+            case IQ6_K -> IqkTables.IQ6NL_VALUES[63] + 128;
             default -> throw unsupported(type);
         };
     }
@@ -51,7 +53,7 @@ public final class UnsignedLevelBlocks {
     /** The float scale d of the block at {@code blk} of the row at {@code row}. */
     public static float blockScale(GgmlType type, MemorySegment w, long row, long blk) {
         return switch (type) {
-            case IQ4_XS, IQ4_K, IQ5_K -> fp16At(w, blk);
+            case IQ4_XS, IQ4_K, IQ5_K, IQ6_K -> fp16At(w, blk);
             case IQ4_KS, IQ5_KS -> w.get(LE_FLOAT, row);
             default -> throw unsupported(type);
         };
@@ -68,6 +70,7 @@ public final class UnsignedLevelBlocks {
             }
             case IQ4_KS, IQ5_KS -> (u8(w, blk + e / 32) & 254) - 127;
             case IQ4_K, IQ5_K -> Iq4KCodec.sixBitScale(w, blk, e / 16);
+            case IQ6_K -> w.get(ValueLayout.JAVA_BYTE, blk + 4 + e / 16);
             default -> throw unsupported(type);
         };
     }
@@ -91,6 +94,8 @@ public final class UnsignedLevelBlocks {
                     | ((u8(w, blk + 144 + j) >> ib) & 1) << 4] + 128;
             case IQ5_KS -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 8 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
                     | ((u8(w, blk + 136 + j) >> ib) & 1) << 4] + 128;
+            case IQ6_K -> IqkTables.IQ6NL_VALUES[((u8(w, blk + 20 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
+                    | ((u8(w, blk + 148 + 32 * (ib / 4) + j) >> 2 * (ib % 4)) & 3) << 4] + 128;
             default -> throw unsupported(type);
         };
     }
@@ -113,6 +118,18 @@ public final class UnsignedLevelBlocks {
                     for (int j = 0; j < 32; j++) {
                         int idx = ((scratch[q + j] >> shift) & 15) | ((scratch[qh + j] >> ib) & 1) << 4;
                         u[32 * ib + j] = IQ5_UNSIGNED[idx];
+                    }
+                }
+            }
+            case IQ6_K -> {
+                for (int ib = 0; ib < 8; ib++) {
+                    int q = 20 + 32 * (ib / 2);
+                    int h = 148 + 32 * (ib / 4);
+                    int shift = 4 * (ib % 2);
+                    int hshift = 2 * (ib % 4);
+                    for (int j = 0; j < 32; j++) {
+                        int idx = ((scratch[q + j] >> shift) & 15) | ((scratch[h + j] >> hshift) & 3) << 4;
+                        u[32 * ib + j] = IQ6_UNSIGNED[idx];
                     }
                 }
             }
@@ -141,6 +158,6 @@ public final class UnsignedLevelBlocks {
 
     private static IllegalArgumentException unsupported(GgmlType type) {
         return new IllegalArgumentException("no unsigned-level layout for " + type.typeName()
-                + " (expected iq4_xs, iq4_ks, iq4_k, iq5_k or iq5_ks)");
+                + " (expected iq4_xs, iq4_ks, iq4_k, iq5_k, iq5_ks or iq6_k)");
     }
 }

@@ -24,7 +24,7 @@ class PairSaturationTest {
      * exact product.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"IQ4_XS", "IQ4_KS", "IQ4_K", "IQ5_K", "IQ5_KS"})
+    @ValueSource(strings = {"IQ4_XS", "IQ4_KS", "IQ4_K", "IQ5_K", "IQ5_KS", "IQ6_K"})
     void productsClampEachPairSumToInt16LikeTheReferenceKernel(String name) {
         GgmlType type = GgmlType.valueOf(name);
         int rows = 16;
@@ -42,7 +42,7 @@ class PairSaturationTest {
         QuantCodecs.forType(type).quantize(wf, 0, rows, cols, imatrix, wq, 0);
         float[] deq = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
-            QuantCodecs.forType(type).dequantizeRow(wq, r * rowBytes, deq, r * cols, cols);
+            QuantCodecs.forType(type).dequantizeRowForProducts(wq, r * rowBytes, deq, r * cols, cols);
         }
         float[] x = new float[n * cols];
         for (int i = 0; i < x.length; i++) {

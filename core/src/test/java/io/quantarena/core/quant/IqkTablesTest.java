@@ -45,4 +45,52 @@ class IqkTablesTest {
         long[] actual = IntStream.range(0, v.size()).mapToLong(v::level).toArray();
         assertThat(actual).as("kvalues_iq4nl").containsExactly(SpecTableFile.values("kvalues_iq4nl.txt"));
     }
+
+    /**
+     * IQ6_K has two level sets (spec §9.6): the int8 table of the quantizer and the matmul kernels,
+     * and the row dequantizer's polynomial. The table is the polynomial rounded to the nearest
+     * integer, which the IQ6_K row kernel relies on; on the reference rows the two decodings differ
+     * by less than half a level step.
+     */
+    @Test
+    void iq6TableIsTheRowDequantizerPolynomialRounded() {
+        int differing = 0;
+        for (int q = 0; q < 64; q++) {
+            float poly = Iq6KCodec.polynomialLevel(q);
+            assertThat(Math.rint(poly)).as("level %d (polynomial %s)", q, poly).isEqualTo(IqkTables.IQ6NL_VALUES[q]);
+            assertThat(Math.abs(poly - Math.rint(poly))).isLessThan(0.49f);
+            assertThat(IqkTables.IQ6NL_VALUES[64 + q]).isEqualTo((byte) (IqkTables.IQ6NL_VALUES[q] + 1));
+            if (poly != IqkTables.IQ6NL_VALUES[q]) {
+                differing++;
+            }
+        }
+        assertThat(differing).as("the two level sets must differ somewhere").isPositive();
+
+        ReferenceManifest m = ReferenceManifest.get();
+        java.lang.foreign.MemorySegment rows = java.lang.foreign.MemorySegment.ofArray(
+                m.referenceCase("IQ6_K", "imatrix").quantizedBytes());
+        float[] deq = m.referenceCase("IQ6_K", "imatrix").dequantizedValues();
+        QuantCodec codec = QuantCodecs.forType(io.quantarena.core.tensor.GgmlType.IQ6_K);
+        long rowBytes = codec.rowSize(m.cols());
+        float[] poly = new float[m.cols()];
+        float[] table = new float[m.cols()];
+        double diff2 = 0;
+        double sum2 = 0;
+        int changed = 0;
+        for (int r = 0; r < m.rows(); r++) {
+            codec.dequantizeRow(rows, r * rowBytes, poly, 0, m.cols());
+            codec.dequantizeRowForProducts(rows, r * rowBytes, table, 0, m.cols());
+            for (int i = 0; i < m.cols(); i++) {
+                assertThat(poly[i]).isEqualTo(deq[r * m.cols() + i]);
+                diff2 += (table[i] - poly[i]) * (double) (table[i] - poly[i]);
+                sum2 += poly[i] * (double) poly[i];
+                if (table[i] != poly[i]) {
+                    changed++;
+                }
+            }
+        }
+        assertThat(changed).isPositive();
+        // half a level step at most, against levels of magnitude up to 127
+        assertThat(Math.sqrt(diff2 / sum2)).isLessThan(0.01);
+    }
 }

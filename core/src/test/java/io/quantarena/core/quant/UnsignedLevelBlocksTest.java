@@ -16,16 +16,17 @@ class UnsignedLevelBlocksTest {
      * unshifted ones plus a constant) — so u, the scale and d are what the integer kernels use.
      */
     @ParameterizedTest
-    @CsvSource({"IQ4_XS, 0", "IQ4_KS, 4", "IQ4_K, 4", "IQ5_K, 2", "IQ5_KS, 2"})
+    @CsvSource({"IQ4_XS, 0", "IQ4_KS, 4", "IQ4_K, 4", "IQ5_K, 2", "IQ5_KS, 2", "IQ6_K, 1"})
     void unsignedLevelsScalesAndBlockScalesRebuildTheReferenceDequantization(String name, int shift) {
         GgmlType type = GgmlType.valueOf(name);
         assertThat(UnsignedLevelBlocks.covers(type)).isTrue();
         ReferenceManifest manifest = ReferenceManifest.get();
         ReferenceManifest.Case c = manifest.referenceCase(name, "imatrix");
         MemorySegment w = MemorySegment.ofArray(c.quantizedBytes());
-        float[] deq = c.dequantizedValues();
         int cols = manifest.cols();
         long rowBytes = type.rowSize(cols);
+        // IQ6_K's kernels use its int8 level table, its row dequantizer (the .deq.f32 file) a polynomial
+        float[] deq = type == GgmlType.IQ6_K ? productDecoding(w, type, manifest.rows(), cols) : c.dequantizedValues();
         int shifted = 0;
         int maxU = 0;
         for (int r = 0; r < manifest.rows(); r++) {
@@ -57,5 +58,13 @@ class UnsignedLevelBlocksTest {
         if (shift > 0) {
             assertThat(shifted).as("the rows must exercise the shifted tables").isPositive();
         }
+    }
+
+    private static float[] productDecoding(MemorySegment w, GgmlType type, int rows, int cols) {
+        float[] out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            QuantCodecs.forType(type).dequantizeRowForProducts(w, r * type.rowSize(cols), out, r * cols, cols);
+        }
+        return out;
     }
 }

@@ -14,12 +14,16 @@ import static jdk.incubator.vector.VectorOperators.ROL;
 /**
  * IQ6_K (spec §9.6): fp16 d, shift bits, int8 scales of the sixteen 16-sub-blocks, qs[128] (low 4
  * index bits, layout as IQ5_K), qh[64] (bits 4-5: 32-block b, element j at qh[32·(b/4) + j], bits
- * 2·(b%4)). The level is the row dequantizer's polynomial of the 6-bit index, evaluated with
- * fused multiply-adds in the same order as the codec (so decoding is bit-exact), +1 if shifted.
+ * 2·(b%4)). The level is the int8 table of the reference's matrix-multiplication kernels, +1 if
+ * shifted: computed as the row dequantizer's polynomial of the 6-bit index (fused multiply-adds in
+ * the codec's order) rounded to the nearest integer, which is how the table was made (spec §9.6).
+ * Bit-exact with {@code QuantCodec.dequantizeRowForProducts}.
  */
 final class IQ6_KRowKernel extends IqkRowKernel {
 
     private static final float C3 = 0.0011972f, C2 = -0.11218f, C1 = 6.2568f, C0 = -127f;
+    /** Adding and subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUND = 12582912f;
     /** FL zeros then FL ones: the shift of a sub-block as a vector, by load. */
     private static final float[] SHIFTS = new float[2 * FL];
     /** int8 scale byte → its signed value. */
@@ -57,7 +61,7 @@ final class IQ6_KRowKernel extends IqkRowKernel {
                         float dl = d * w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, q + 4 + ib);
                         for (int p = 0; p < P16; p++) {
                             FloatVector iv = (FloatVector) idx.convertShape(B2F, F, p);
-                            iv.fma(iv.fma(iv.fma(c3, c2), c1), c0).add(shift).mul(dl).intoArray(dst, o + 32 * b + 16 * h + p * FL);
+                            iv.fma(iv.fma(iv.fma(c3, c2), c1), c0).add(ROUND).sub(ROUND).add(shift).mul(dl).intoArray(dst, o + 32 * b + 16 * h + p * FL);
                         }
                     }
                 }
@@ -92,8 +96,8 @@ final class IQ6_KRowKernel extends IqkRowKernel {
                     for (int p = 0; p < P16; p++) {
                         FloatVector f0 = (FloatVector) i0.convertShape(B2F, F, p);
                         FloatVector f1 = (FloatVector) i1.convertShape(B2F, F, p);
-                        f0 = f0.fma(f0.fma(f0.fma(c3, c2), c1), c0).add(sh0);
-                        f1 = f1.fma(f1.fma(f1.fma(c3, c2), c1), c0).add(sh1);
+                        f0 = f0.fma(f0.fma(f0.fma(c3, c2), c1), c0).add(ROUND).sub(ROUND).add(sh0);
+                        f1 = f1.fma(f1.fma(f1.fma(c3, c2), c1), c0).add(ROUND).sub(ROUND).add(sh1);
                         s0 = f0.fma(FloatVector.fromArray(F, x, xo0 + p * FL), s0);
                         s1 = f1.fma(FloatVector.fromArray(F, x, xo1 + p * FL), s1);
                     }

@@ -57,7 +57,7 @@ class CpuMatrixKernelsTest {
         float[] row = new float[cols];
         float[] out = new float[n * m];
         for (long r = rowFrom; r < rowTo; r++) {
-            codec.dequantizeRow(w.data(), w.rowOffset(r), row, 0, cols);
+            codec.dequantizeRowForProducts(w.data(), w.rowOffset(r), row, 0, cols);
             for (int j = 0; j < n; j++) {
                 out[j * m + (int) (r - rowFrom)] = (float) magnitude(row, 0, x, j * cols, cols);
             }

@@ -1,5 +1,6 @@
 package io.quantarena.core.kernel.cpu;
 
+import io.quantarena.core.quant.QuantCodecs;
 import io.quantarena.core.tensor.GgmlType;
 import io.quantarena.core.testsupport.SharedAssets;
 
@@ -48,10 +49,22 @@ final class KernelTestData {
         return MemorySegment.ofArray(SharedAssets.bytes("testdata/quant/" + fileName(t) + "." + variant + ".q"));
     }
 
-    /** The reference dequantization of those rows. */
+    /**
+     * Those rows as the reference's products see them: its dequantization, except for IQ6_K, whose
+     * matrix-multiplication kernels use the int8 level table while the .deq.f32 file comes from the
+     * row dequantizer's polynomial (spec §9.6); that one is checked in the quant tests.
+     */
     static float[] referenceDequantized(GgmlType t, String variant) {
         if (t == GgmlType.F32) {
             return SharedAssets.floats("testdata/quant/src.f32");
+        }
+        if (t == GgmlType.IQ6_K) {
+            MemorySegment rows = referenceRows(t, variant);
+            float[] out = new float[REF_ROWS * REF_COLS];
+            for (int r = 0; r < REF_ROWS; r++) {
+                QuantCodecs.forType(t).dequantizeRowForProducts(rows, r * t.rowSize(REF_COLS), out, r * REF_COLS, REF_COLS);
+            }
+            return out;
         }
         return SharedAssets.floats("testdata/quant/" + fileName(t) + "." + variant + ".deq.f32");
     }

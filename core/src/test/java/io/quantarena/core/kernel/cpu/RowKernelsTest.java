@@ -105,7 +105,7 @@ class RowKernelsTest {
         PreparedActivation px = k.prepare(x, REF_COLS, new PreparedActivation());
         float[] ref = new float[REF_COLS];
         for (int r = 0; r < REF_ROWS; r++) {
-            codec.dequantizeRow(w, r * rowBytes, ref, 0, REF_COLS);
+            codec.dequantizeRowForProducts(w, r * rowBytes, ref, 0, REF_COLS);
             float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, REF_COLS);
             float actual = k.dot(w, r * rowBytes, px);
             assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, REF_COLS)))
@@ -126,7 +126,7 @@ class RowKernelsTest {
         float[] mine = new float[cols];
         for (int r = 0; r < rows; r++) {
             long off = r * t.rowSize(cols);
-            codec.dequantizeRow(w, off, ref, 0, cols);
+            codec.dequantizeRowForProducts(w, off, ref, 0, cols);
             // a column window that starts after the first super-block exercises the block offset
             k.dequantize(w, off, 256, mine, 256, cols - 512);
             for (int i = 256; i < cols - 256; i++) {

@@ -62,6 +62,7 @@ final class PairSaturation {
     /** Collection scratch: the candidates in activation order, then their group keys. */
     private int[] found = new int[0];
     private int[] foundKey = new int[0];
+    private final byte[] activationBlock = new byte[QK];
 
     PairSaturation(KernelThreadPool pool) {
         this.pool = pool;
@@ -118,7 +119,7 @@ final class PairSaturation {
             long blk = UnsignedLevelBlocks.blockOffset(type, row, b);
             UnsignedLevelBlocks.unsignedLevels(type, data, blk, block, u);
             float d = UnsignedLevelBlocks.blockScale(type, data, row, blk);
-            UnsignedLevelBlocks.scales16(type, data, blk, scales);
+            boolean scalesRead = false;
             for (int m = 0; m < PAIRS; m++) {
                 int g = g0 + m;
                 int from = groupStart[g];
@@ -137,6 +138,11 @@ final class PairSaturation {
                             .or(p.compare(VectorOperators.LT, Short.MIN_VALUE)).and(I.indexInRange(c, to));
                     if (!clamps.anyTrue()) {
                         continue;
+                    }
+                    if (!scalesRead) {
+                        // most blocks of most rows clamp nowhere
+                        UnsignedLevelBlocks.scales16(type, data, blk, scales);
+                        scalesRead = true;
                     }
                     float ds = d * scales[m / 8];
                     p.max(Short.MIN_VALUE).min(Short.MAX_VALUE).sub(p).convert(VectorOperators.I2F, 0)
@@ -162,13 +168,14 @@ final class PairSaturation {
             maxNeg2 = new int[groups];
         }
         Arrays.fill(groupStart, 0, groups + 1, 0);
+        byte[] q = activationBlock;
         int count = 0;
         for (int t = 0; t < n; t++) {
             for (int b = 0; b < nb; b++) {
-                long qs = t * x.vectorBytes() + (long) b * Q8K_BYTES + Q8K_QS;
+                MemorySegment.copy(a, ValueLayout.JAVA_BYTE, t * x.vectorBytes() + (long) b * Q8K_BYTES + Q8K_QS, q, 0, QK);
                 for (int e = 0; e < QK; e += 2) {
-                    int q1 = a.get(ValueLayout.JAVA_BYTE, qs + e);
-                    int q2 = a.get(ValueLayout.JAVA_BYTE, qs + e + 1);
+                    int q1 = q[e];
+                    int q2 = q[e + 1];
                     // with u ≥ 0, a pair of opposite signs stays within one product, which fits
                     if ((q1 ^ q2) >= 0 && Math.abs(q1 + q2) > limit) {
                         if (count == found.length) {

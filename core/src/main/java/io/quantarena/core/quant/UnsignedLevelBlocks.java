@@ -77,8 +77,26 @@ public final class UnsignedLevelBlocks {
 
     /** The integer scales of the block at {@code blk} per 16 elements ({@code s[i]} for elements 16i…16i+15). */
     public static void scales16(GgmlType type, MemorySegment w, long blk, int[] s) {
-        for (int i = 0; i < 16; i++) {
-            s[i] = scale(type, w, blk, 16 * i);
+        switch (type) {
+            case IQ4_XS, IQ4_KS, IQ5_KS -> {
+                // one scale per 32 elements
+                for (int ib = 0; ib < 8; ib++) {
+                    int v = scale(type, w, blk, 32 * ib);
+                    s[2 * ib] = v;
+                    s[2 * ib + 1] = v;
+                }
+            }
+            case IQ4_K, IQ5_K -> {
+                for (int i = 0; i < 16; i++) {
+                    s[i] = Iq4KCodec.sixBitScale(w, blk, i);
+                }
+            }
+            case IQ6_K -> {
+                for (int i = 0; i < 16; i++) {
+                    s[i] = w.get(ValueLayout.JAVA_BYTE, blk + 4 + i);
+                }
+            }
+            default -> throw unsupported(type);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.Arrays;
 
 /**
  * The int16 saturation of the reference runtime's products of non-linear 4/5/6-bit weights
- * (IQ4_XS, IQ4_KS, IQ4_K, IQ5_K, IQ5_KS, IQ6_K) with Q8_K activations. Its AVX-512 kernels multiply
+ * (IQ4_XS, IQ4_KS, IQ4_KSS, IQ4_K, IQ5_K, IQ5_KS, IQ6_K) with Q8_K activations. Its AVX-512 kernels multiply
  * the weights as unsigned bytes u = level + 128 with the int8 activations and add adjacent
  * pairs with saturation to int16 ({@code maddubs}), so a pair with u1·q1 + u2·q2 beyond the
  * int16 range contributes the clamped value. Not in the spec; found by running the reference's

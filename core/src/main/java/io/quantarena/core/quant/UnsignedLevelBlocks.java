@@ -30,7 +30,7 @@ public final class UnsignedLevelBlocks {
     /** Whether {@code type} is one of the types whose unsigned levels can saturate an int16 pair sum. */
     public static boolean covers(GgmlType type) {
         return switch (type) {
-            case IQ4_XS, IQ4_KS, IQ4_K, IQ5_K, IQ5_KS, IQ6_K -> true;
+            case IQ4_XS, IQ4_KS, IQ4_KSS, IQ4_K, IQ5_K, IQ5_KS, IQ6_K -> true;
             default -> false;
         };
     }
@@ -38,7 +38,7 @@ public final class UnsignedLevelBlocks {
     /** The largest unsigned level of {@code type}. */
     public static int maxUnsigned(GgmlType type) {
         return switch (type) {
-            case IQ4_XS, IQ4_KS, IQ4_K -> IqkTables.IQ4K_VALUES[15] + 128;
+            case IQ4_XS, IQ4_KS, IQ4_KSS, IQ4_K -> IqkTables.IQ4K_VALUES[15] + 128;
             case IQ5_K, IQ5_KS -> IqkTables.IQ5NL_VALUES[31] + 128;
             case IQ6_K -> IqkTables.IQ6NL_VALUES[63] + 128;
             default -> throw unsupported(type);
@@ -54,7 +54,7 @@ public final class UnsignedLevelBlocks {
     public static float blockScale(GgmlType type, MemorySegment w, long row, long blk) {
         return switch (type) {
             case IQ4_XS, IQ4_K, IQ5_K, IQ6_K -> fp16At(w, blk);
-            case IQ4_KS, IQ5_KS -> w.get(LE_FLOAT, row);
+            case IQ4_KS, IQ4_KSS, IQ5_KS -> w.get(LE_FLOAT, row);
             default -> throw unsupported(type);
         };
     }
@@ -69,6 +69,7 @@ public final class UnsignedLevelBlocks {
                 yield (lo | hi << 4) - 32;
             }
             case IQ4_KS, IQ5_KS -> (u8(w, blk + e / 32) & 254) - 127;
+            case IQ4_KSS -> (kssScaleByte(w, blk, e / 32) & 254) - 127;
             case IQ4_K, IQ5_K -> Iq4KCodec.sixBitScale(w, blk, e / 16);
             case IQ6_K -> w.get(ValueLayout.JAVA_BYTE, blk + 4 + e / 16);
             default -> throw unsupported(type);
@@ -78,7 +79,7 @@ public final class UnsignedLevelBlocks {
     /** The integer scales of the block at {@code blk} per 16 elements ({@code s[i]} for elements 16i…16i+15). */
     public static void scales16(GgmlType type, MemorySegment w, long blk, int[] s) {
         switch (type) {
-            case IQ4_XS, IQ4_KS, IQ5_KS -> {
+            case IQ4_XS, IQ4_KS, IQ4_KSS, IQ5_KS -> {
                 // one scale per 32 elements
                 for (int ib = 0; ib < 8; ib++) {
                     int v = scale(type, w, blk, 32 * ib);
@@ -108,6 +109,14 @@ public final class UnsignedLevelBlocks {
             // 16 bytes per 32 elements: element j in the low nibble, 16 + j in the high one
             case IQ4_XS, IQ4_KS -> IqkTables.IQ4K_VALUES[(u8(w, blk + 8 + 16 * ib + j % 16) >>> 4 * (j / 16)) & 15] + 128;
             case IQ4_K -> IqkTables.IQ4K_VALUES[(u8(w, blk + 16 + 16 * ib + j % 16) >>> 4 * (j / 16)) & 15] + 128;
+            case IQ4_KSS -> {
+                // word k of the sub-block holds elements 2k, 16 + 2k, 2k + 1, 17 + 2k in its four nibbles
+                int jj = j % 16;
+                int word = w.get(QuantMath.LE_SHORT, blk + 16L * ib + 2L * (jj / 2)) & 0xFFFE;
+                int v = word ^ (word >> 1);
+                int nibble = (jj % 2) * 2 + j / 16;
+                yield IqkTables.IQ4K_VALUES[(v >> 4 * nibble) & 15] + 128;
+            }
             case IQ5_K -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 16 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
                     | ((u8(w, blk + 144 + j) >> ib) & 1) << 4] + 128;
             case IQ5_KS -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 8 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
@@ -127,6 +136,19 @@ public final class UnsignedLevelBlocks {
         switch (type) {
             case IQ4_XS, IQ4_KS -> nibbles(scratch, 8, u);
             case IQ4_K -> nibbles(scratch, 16, u);
+            case IQ4_KSS -> {
+                for (int ib = 0; ib < 8; ib++) {
+                    for (int k = 0; k < 8; k++) {
+                        int at = 16 * ib + 2 * k;
+                        int word = ((scratch[at] & 0xFF) | (scratch[at + 1] & 0xFF) << 8) & 0xFFFE;
+                        int v = word ^ (word >> 1);
+                        u[32 * ib + 2 * k] = IQ4_UNSIGNED[v & 15];
+                        u[32 * ib + 16 + 2 * k] = IQ4_UNSIGNED[(v >> 4) & 15];
+                        u[32 * ib + 2 * k + 1] = IQ4_UNSIGNED[(v >> 8) & 15];
+                        u[32 * ib + 17 + 2 * k] = IQ4_UNSIGNED[(v >> 12) & 15];
+                    }
+                }
+            }
             case IQ5_K, IQ5_KS -> {
                 int qs = type == GgmlType.IQ5_K ? 16 : 8;
                 int qh = type == GgmlType.IQ5_K ? 144 : 136;
@@ -155,6 +177,15 @@ public final class UnsignedLevelBlocks {
         }
     }
 
+    /** IQ4_KSS's scale byte of sub-block {@code ib}: bit k is bit 0 of the sub-block's word k. */
+    private static int kssScaleByte(MemorySegment w, long blk, int ib) {
+        int s = 0;
+        for (int k = 0; k < 8; k++) {
+            s |= (w.get(QuantMath.LE_SHORT, blk + 16L * ib + 2L * k) & 1) << k;
+        }
+        return s;
+    }
+
     /** 16 bytes per 32-element sub-block from {@code qs} on: element j in the low nibble, 16 + j in the high one. */
     private static void nibbles(byte[] block, int qs, int[] u) {
         for (int ib = 0; ib < 8; ib++) {
@@ -176,6 +207,6 @@ public final class UnsignedLevelBlocks {
 
     private static IllegalArgumentException unsupported(GgmlType type) {
         return new IllegalArgumentException("no unsigned-level layout for " + type.typeName()
-                + " (expected iq4_xs, iq4_ks, iq4_k, iq5_k, iq5_ks or iq6_k)");
+                + " (expected iq4_xs, iq4_ks, iq4_kss, iq4_k, iq5_k, iq5_ks or iq6_k)");
     }
 }

@@ -24,7 +24,7 @@ class PairSaturationTest {
      * exact product.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"IQ4_XS", "IQ4_KS", "IQ4_K", "IQ5_K", "IQ5_KS", "IQ6_K"})
+    @ValueSource(strings = {"IQ4_XS", "IQ4_KS", "IQ4_KSS", "IQ4_K", "IQ5_K", "IQ5_KS", "IQ6_K"})
     void productsClampEachPairSumToInt16LikeTheReferenceKernel(String name) {
         GgmlType type = GgmlType.valueOf(name);
         int rows = 16;

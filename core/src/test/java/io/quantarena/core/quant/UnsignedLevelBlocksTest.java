@@ -16,7 +16,7 @@ class UnsignedLevelBlocksTest {
      * unshifted ones plus a constant) — so u, the scale and d are what the integer kernels use.
      */
     @ParameterizedTest
-    @CsvSource({"IQ4_XS, 0", "IQ4_KS, 4", "IQ4_K, 4", "IQ5_K, 2", "IQ5_KS, 2", "IQ6_K, 1"})
+    @CsvSource({"IQ4_XS, 0", "IQ4_KS, 4", "IQ4_KSS, 4", "IQ4_K, 4", "IQ5_K, 2", "IQ5_KS, 2", "IQ6_K, 1"})
     void unsignedLevelsScalesAndBlockScalesRebuildTheReferenceDequantization(String name, int shift) {
         GgmlType type = GgmlType.valueOf(name);
         assertThat(UnsignedLevelBlocks.covers(type)).isTrue();

@@ -88,7 +88,6 @@ public final class CpuBackend implements Backend {
     public void matMul(Weight w, float[] x, int n, float[] y) {
         WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
         ActivationFormat format = referenceActivations ? ActivationFormat.forWeight(w.type()) : ActivationFormat.F32;
-        boolean sumCorrection = format == ActivationFormat.Q8_0_BF16_SUM && w.cols() % GgmlType.Q8_0.blockSize() == 0;
         x = roundActivations(format, x, n, w.cols());
         // small products (single-token decode of small matrices) finish before a worker could be woken
         MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
@@ -97,36 +96,35 @@ public final class CpuBackend implements Backend {
         } else {
             k.matMul(m, x, n, y);
         }
-        if (sumCorrection) {
-            q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
-        }
-        if (saturates(format, w)) {
-            pairSaturation.apply(w, new QuantizedVector(GgmlType.Q8_K, quantized, w.cols(), n), n, y);
-        }
+        addReferenceKernelEffects(format, w, n, y);
     }
 
-    private boolean saturates(ActivationFormat format, Weight w) {
-        return pairSaturation != null && format == ActivationFormat.Q8_K && PairSaturation.applies(w.type())
-                && w.cols() % GgmlType.Q8_K.blockSize() == 0;
+    /**
+     * Adds to the exact products what the reference's integer kernels do differently: the bf16
+     * block sums of Q8_0 products, and (evaluation only) the int16 pair saturation of the
+     * non-linear 4/5/6-bit types. Reads the activations {@link #roundActivations} left quantized.
+     */
+    private void addReferenceKernelEffects(ActivationFormat format, Weight w, int n, float[] y) {
+        if (format == ActivationFormat.Q8_0_BF16_SUM && w.cols() % GgmlType.Q8_0.blockSize() == 0) {
+            q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
+        }
+        if (pairSaturation != null && format == ActivationFormat.Q8_K && PairSaturation.applies(w.type())
+                && w.cols() % GgmlType.Q8_K.blockSize() == 0) {
+            pairSaturation.apply(w, new QuantizedVector(GgmlType.Q8_K, quantized, w.cols(), n), n, y);
+        }
     }
 
     @Override
     public void matVecs(Weight w, float[] x, int n, float[] y) {
         WeightMatrix m = new WeightMatrix(w.type(), w.data(), w.rows(), w.cols());
         ActivationFormat format = referenceActivations ? ActivationFormat.forWeight(w.type()) : ActivationFormat.F32;
-        boolean sumCorrection = format == ActivationFormat.Q8_0_BF16_SUM && w.cols() % GgmlType.Q8_0.blockSize() == 0;
         // rounding is per element or per row block: each row rounds as it would alone
         x = roundActivations(format, x, n, w.cols());
         // per-row results do not depend on the thread count, only the time does
         MatrixKernels k = (long) n * w.rows() * w.cols() < PARALLEL_PRODUCT_WORK ? serialKernels : kernels;
         k.matVecs(m, x, n, y);
-        if (sumCorrection) {
-            // the same correction as matMul's, so batched decoding gives each sequence matMul's numbers
-            q8SumCorrection.apply(w, new QuantizedVector(GgmlType.Q8_0, quantized, w.cols(), n), n, y);
-        }
-        if (saturates(format, w)) {
-            pairSaturation.apply(w, new QuantizedVector(GgmlType.Q8_K, quantized, w.cols(), n), n, y);
-        }
+        // the same effects as matMul's, so batched decoding gives each sequence matMul's numbers
+        addReferenceKernelEffects(format, w, n, y);
     }
 
     @Override

@@ -34,7 +34,7 @@ import java.util.Arrays;
 final class PairSaturation {
 
     private static final int QK = 256;
-    private static final int Q8K_BYTES = 296;
+    private static final int Q8K_BYTES = GgmlType.Q8_K.bytesPerBlock();
     private static final int Q8K_QS = 8;
     private static final int ROWS_PER_TASK = 16;
     private static final int PAIRS = QK / 2;
@@ -59,9 +59,8 @@ final class PairSaturation {
     private int[] maxPos2 = new int[0];
     private int[] maxNeg1 = new int[0];
     private int[] maxNeg2 = new int[0];
-    /** Collection scratch: the candidates in activation order, then their group keys. */
+    /** Collection scratch: the candidates in activation order, as (token·blocks + block)·256 + element. */
     private int[] found = new int[0];
-    private int[] foundKey = new int[0];
     private final byte[] activationBlock = new byte[QK];
 
     PairSaturation(KernelThreadPool pool) {
@@ -180,10 +179,8 @@ final class PairSaturation {
                     if ((q1 ^ q2) >= 0 && Math.abs(q1 + q2) > limit) {
                         if (count == found.length) {
                             found = Arrays.copyOf(found, Math.max(256, 2 * count));
-                            foundKey = Arrays.copyOf(foundKey, found.length);
                         }
                         found[count] = (t * nb + b) * QK + e;
-                        foundKey[count] = b * PAIRS + e / 2;
                         groupStart[b * PAIRS + e / 2 + 1]++;
                         count++;
                     }
@@ -209,13 +206,13 @@ final class PairSaturation {
         Arrays.fill(maxNeg2, 0, groups, 0);
         // counting sort into the groups; groupStart[g] moves to the group's end and is restored below
         for (int i = 0; i < count; i++) {
-            int g = foundKey[i];
-            int at = groupStart[g]++;
             int te = found[i];
             int e = te % QK;
             int tb = te / QK;
             int t = tb / nb;
             int b = tb % nb;
+            int g = b * PAIRS + e / 2;
+            int at = groupStart[g]++;
             long blk = t * x.vectorBytes() + (long) b * Q8K_BYTES;
             int q1 = a.get(ValueLayout.JAVA_BYTE, blk + Q8K_QS + e);
             int q2 = a.get(ValueLayout.JAVA_BYTE, blk + Q8K_QS + e + 1);

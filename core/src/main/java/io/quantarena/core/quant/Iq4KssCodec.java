@@ -219,6 +219,15 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
         return t & 0x7FFF;
     }
 
+    /** The scale byte of the 32-element sub-block whose eight words start at {@code words}: bit k is bit 0 of word k. */
+    static int scaleByte(MemorySegment src, long words) {
+        int s = 0;
+        for (int k = 0; k < 8; k++) {
+            s |= (src.get(LE_SHORT, words + 2 * k) & 1) << k;
+        }
+        return s;
+    }
+
     @Override
     void decodeRow(MemorySegment src, long off, int nb, float[] dst, int dstOff) {
         float d = src.get(LE_FLOAT, off);
@@ -227,10 +236,7 @@ final class Iq4KssCodec extends IqkCodec<Iq4KssCodec.Scratch> {
         for (int ibl = 0; ibl < nb; ibl++, blk += BLOCK_BYTES) {
             for (int ib = 0; ib < 8; ib++, y += 32) {
                 long words = blk + 16 * ib;
-                int scaleByte = 0;
-                for (int k = 0; k < 8; k++) {
-                    scaleByte |= (src.get(LE_SHORT, words + 2 * k) & 1) << k;
-                }
+                int scaleByte = scaleByte(src, words);
                 NonLinearLevels v = IqkLevels.IQ4[scaleByte & 1];
                 float dl = d * ((scaleByte & 254) - 127);
                 for (int k = 0; k < 8; k++) {

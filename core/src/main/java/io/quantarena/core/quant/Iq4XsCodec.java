@@ -21,11 +21,8 @@ public final class Iq4XsCodec extends BlockCodec {
     @Override
     void decodeBlock(MemorySegment src, long p, float[] dst, int o) {
         float d = QuantMath.fp16At(src, p);
-        int scalesH = src.get(QuantMath.LE_SHORT, p + 2) & 0xFFFF;
         for (int ib = 0; ib < QK_K / SUB; ib++) {
-            int lowByte = QuantMath.u8(src, p + 4 + ib / 2);
-            int ls = ((lowByte >>> (4 * (ib % 2))) & 0x0F | ((scalesH >>> (2 * ib)) & 3) << 4) - 32;
-            float dl = d * ls;
+            float dl = d * subBlockScale(src, p, ib);
             int y = o + ib * SUB;
             long qs = p + 8 + 16L * ib;
             for (int j = 0; j < 16; j++) {
@@ -34,6 +31,13 @@ public final class Iq4XsCodec extends BlockCodec {
                 dst[y + j + 16] = dl * V.level(q >>> 4);
             }
         }
+    }
+
+    /** The scale ls − 32 of 32-element sub-block {@code ib} of the block at {@code p}. */
+    static int subBlockScale(MemorySegment src, long p, int ib) {
+        int low = (QuantMath.u8(src, p + 4 + ib / 2) >>> (4 * (ib % 2))) & 0x0F;
+        int high = (QuantMath.u8(src, p + 2 + ib / 4) >>> (2 * (ib % 4))) & 3;
+        return (low | high << 4) - 32;
     }
 
     @Override

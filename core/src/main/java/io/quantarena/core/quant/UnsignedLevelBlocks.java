@@ -62,14 +62,9 @@ public final class UnsignedLevelBlocks {
     /** The integer scale of element {@code e} (0…255) of the block at {@code blk}. */
     public static int scale(GgmlType type, MemorySegment w, long blk, int e) {
         return switch (type) {
-            case IQ4_XS -> {
-                int ib = e / 32;
-                int lo = (u8(w, blk + 4 + ib / 2) >>> (4 * (ib % 2))) & 15;
-                int hi = (u8(w, blk + 2 + ib / 4) >>> (2 * (ib % 4))) & 3;
-                yield (lo | hi << 4) - 32;
-            }
+            case IQ4_XS -> Iq4XsCodec.subBlockScale(w, blk, e / 32);
             case IQ4_KS, IQ5_KS -> (u8(w, blk + e / 32) & 254) - 127;
-            case IQ4_KSS -> (kssScaleByte(w, blk, e / 32) & 254) - 127;
+            case IQ4_KSS -> (Iq4KssCodec.scaleByte(w, blk + 16L * (e / 32)) & 254) - 127;
             case IQ4_K, IQ5_K -> Iq4KCodec.sixBitScale(w, blk, e / 16);
             case IQ6_K -> w.get(ValueLayout.JAVA_BYTE, blk + 4 + e / 16);
             default -> throw unsupported(type);
@@ -101,35 +96,9 @@ public final class UnsignedLevelBlocks {
         }
     }
 
-    /** The unsigned level u = level + 128 (unshifted table) of element {@code e} of the block at {@code blk}. */
-    public static int unsignedLevel(GgmlType type, MemorySegment w, long blk, int e) {
-        int ib = e / 32;
-        int j = e % 32;
-        return switch (type) {
-            // 16 bytes per 32 elements: element j in the low nibble, 16 + j in the high one
-            case IQ4_XS, IQ4_KS -> IqkTables.IQ4K_VALUES[(u8(w, blk + 8 + 16 * ib + j % 16) >>> 4 * (j / 16)) & 15] + 128;
-            case IQ4_K -> IqkTables.IQ4K_VALUES[(u8(w, blk + 16 + 16 * ib + j % 16) >>> 4 * (j / 16)) & 15] + 128;
-            case IQ4_KSS -> {
-                // word k of the sub-block holds elements 2k, 16 + 2k, 2k + 1, 17 + 2k in its four nibbles
-                int jj = j % 16;
-                int word = w.get(QuantMath.LE_SHORT, blk + 16L * ib + 2L * (jj / 2)) & 0xFFFE;
-                int v = word ^ (word >> 1);
-                int nibble = (jj % 2) * 2 + j / 16;
-                yield IqkTables.IQ4K_VALUES[(v >> 4 * nibble) & 15] + 128;
-            }
-            case IQ5_K -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 16 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
-                    | ((u8(w, blk + 144 + j) >> ib) & 1) << 4] + 128;
-            case IQ5_KS -> IqkTables.IQ5NL_VALUES[((u8(w, blk + 8 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
-                    | ((u8(w, blk + 136 + j) >> ib) & 1) << 4] + 128;
-            case IQ6_K -> IqkTables.IQ6NL_VALUES[((u8(w, blk + 20 + 32 * (ib / 2) + j) >> 4 * (ib % 2)) & 15)
-                    | ((u8(w, blk + 148 + 32 * (ib / 4) + j) >> 2 * (ib % 4)) & 3) << 4] + 128;
-            default -> throw unsupported(type);
-        };
-    }
-
     /**
-     * All 256 unsigned levels of the block at {@code blk}, as {@link #unsignedLevel} gives them one
-     * by one; {@code scratch} holds a copy of the block (at least {@link #MAX_BLOCK_BYTES} bytes).
+     * The unsigned levels u = level + 128 (unshifted table) of the 256 elements of the block at
+     * {@code blk}; {@code scratch} holds a copy of the block (at least {@link #MAX_BLOCK_BYTES} bytes).
      */
     public static void unsignedLevels(GgmlType type, MemorySegment w, long blk, byte[] scratch, int[] u) {
         MemorySegment.copy(w, ValueLayout.JAVA_BYTE, blk, scratch, 0, type.bytesPerBlock());
@@ -175,15 +144,6 @@ public final class UnsignedLevelBlocks {
             }
             default -> throw unsupported(type);
         }
-    }
-
-    /** IQ4_KSS's scale byte of sub-block {@code ib}: bit k is bit 0 of the sub-block's word k. */
-    private static int kssScaleByte(MemorySegment w, long blk, int ib) {
-        int s = 0;
-        for (int k = 0; k < 8; k++) {
-            s |= (w.get(QuantMath.LE_SHORT, blk + 16L * ib + 2L * k) & 1) << k;
-        }
-        return s;
     }
 
     /** 16 bytes per 32-element sub-block from {@code qs} on: element j in the low nibble, 16 + j in the high one. */

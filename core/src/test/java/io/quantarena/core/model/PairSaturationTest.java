@@ -55,6 +55,8 @@ class PairSaturationTest {
             be.matMul(new Weight("w", type, wq, rows, cols), x, n, y);
         }
 
+        byte[] block = new byte[UnsignedLevelBlocks.MAX_BLOCK_BYTES];
+        int[] levels = new int[QK];
         double worstClamped = 0;
         double worstExact = 0;
         for (int t = 0; t < n; t++) {
@@ -76,12 +78,13 @@ class PairSaturationTest {
                     }
                     long blk = UnsignedLevelBlocks.blockOffset(type, row, b);
                     float d = UnsignedLevelBlocks.blockScale(type, wq, row, blk);
+                    UnsignedLevelBlocks.unsignedLevels(type, wq, blk, block, levels);
                     long sumClamped = 0;
                     long sumExact = 0;
                     for (int e = 0; e < QK; e += 2) {
                         int s = UnsignedLevelBlocks.scale(type, wq, blk, e);
-                        int u1 = UnsignedLevelBlocks.unsignedLevel(type, wq, blk, e);
-                        int u2 = UnsignedLevelBlocks.unsignedLevel(type, wq, blk, e + 1);
+                        int u1 = levels[e];
+                        int u2 = levels[e + 1];
                         int pair = u1 * q[e] + u2 * q[e + 1];
                         sumClamped += (long) s * Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, pair));
                         sumExact += (long) s * pair;

@@ -27,6 +27,8 @@ class UnsignedLevelBlocksTest {
         long rowBytes = type.rowSize(cols);
         // IQ6_K's kernels use its int8 level table, its row dequantizer (the .deq.f32 file) a polynomial
         float[] deq = type == GgmlType.IQ6_K ? productDecoding(w, type, manifest.rows(), cols) : c.dequantizedValues();
+        byte[] block = new byte[UnsignedLevelBlocks.MAX_BLOCK_BYTES];
+        int[] levels = new int[256];
         int shifted = 0;
         int maxU = 0;
         for (int r = 0; r < manifest.rows(); r++) {
@@ -34,8 +36,9 @@ class UnsignedLevelBlocksTest {
             for (int b = 0; b < cols / 256; b++) {
                 long blk = UnsignedLevelBlocks.blockOffset(type, row, b);
                 float d = UnsignedLevelBlocks.blockScale(type, w, row, blk);
+                UnsignedLevelBlocks.unsignedLevels(type, w, blk, block, levels);
                 for (int e = 0; e < 256; e++) {
-                    int u = UnsignedLevelBlocks.unsignedLevel(type, w, blk, e);
+                    int u = levels[e];
                     int scale = UnsignedLevelBlocks.scale(type, w, blk, e);
                     float dl = d * scale;
                     float expected = deq[r * cols + 256 * b + e];

@@ -20,10 +20,10 @@ public final class BenchWeights {
     private BenchWeights() {
     }
 
-    /** A {@code rows × cols} matrix of {@code type} in memory owned by {@code arena}. */
+    /** A {@code rows × cols} matrix of {@code type} owned by {@code arena}, in huge pages where possible ({@link HugePageMemory}). */
     public static MemorySegment random(GgmlType type, long rows, int cols, Arena arena, long seed) {
         long rowBytes = type.rowSize(cols);
-        MemorySegment m = arena.allocate(rows * rowBytes, 64);
+        MemorySegment m = HugePageMemory.allocate(rows * rowBytes, arena);
         int unit = type.isUnquantized() ? 4 : type.bytesPerBlock();
         int patternBytes = (65536 / unit) * unit;
         MemorySegment pattern = pattern(type, patternBytes, seed);

@@ -28,7 +28,7 @@ public final class MachineCeilings {
      */
     public static double[] readBandwidth(long bytes, int threads, int runs) {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment buf = arena.allocate(bytes, 64);
+            MemorySegment buf = HugePageMemory.allocate(bytes, arena); // like the matrices the kernels read
             buf.fill((byte) 1); // touch every page before timing
             long part = bytes / threads / 256 * 256;
             // several passes so that one timed run lasts long enough for the CPU-time clock (10 ms ticks)

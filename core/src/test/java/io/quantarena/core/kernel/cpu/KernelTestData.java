@@ -70,7 +70,7 @@ final class KernelTestData {
     }
 
     /** Offsets (within a block) of the fp16 scale fields, so random blocks get finite, realistic scales. */
-    private static int[] halfScaleOffsets(GgmlType t) {
+    static int[] halfScaleOffsets(GgmlType t) {
         return switch (t) {
             case Q4_0, Q5_0, Q8_0, Q6_0, IQ4_NL, IQ4_XS, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ2_K, IQ3_K,
                  IQ4_K, IQ5_K, IQ6_K -> new int[]{0};

@@ -141,6 +141,47 @@ class RowKernelsTest {
         }
     }
 
+    private static final java.lang.foreign.ValueLayout.OfShort HALF =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** fp16 block scales at the edges of the format: zeros, subnormals, the largest normal, both signs. */
+    private static final short[] EDGE_HALVES = {0x0000, (short) 0x8000, 0x0001, (short) 0x8001, 0x03FF, (short) 0x83FF,
+            0x0400, 0x7BFF, (short) 0xFBFF, 0x3C00, (short) 0xBC00, 0x1A3D};
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void blockScalesAtTheEdgesOfFp16DecodeExactly(RowKernel k) {
+        // kernels that widen the fp16 scales themselves (Q4_K's integer widening) must agree with
+        // Float.float16ToFloat on subnormals, zeros and signs, not only on the usual small normals
+        GgmlType t = k.type();
+        int[] halves = halfScaleOffsets(t);
+        if (t.isUnquantized() || t.rowMetaBytes() > 0 || halves.length == 0) {
+            return;
+        }
+        QuantCodec codec = QuantCodecs.forType(t);
+        int cols = 2048, rows = 4;
+        MemorySegment w = randomRows(t, rows, cols, 47 + t.id());
+        long blocks = rows * t.rowSize(cols) / t.bytesPerBlock();
+        int e = 0;
+        for (long blk = 0; blk < blocks; blk++) {
+            for (int off : halves) {
+                w.set(HALF, blk * t.bytesPerBlock() + off, EDGE_HALVES[e++ % EDGE_HALVES.length]);
+            }
+        }
+        float[] x = gaussian(cols, 9);
+        PreparedActivation px = k.prepare(x, cols, new PreparedActivation());
+        float[] ref = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            long off = r * t.rowSize(cols);
+            codec.dequantizeRowForProducts(w, off, ref, 0, cols);
+            float expected = ScalarMatrixKernels.dot(ref, 0, x, 0, cols);
+            float actual = k.dot(w, off, px);
+            assertThat(relativeError(actual, expected, magnitude(ref, 0, x, 0, cols)))
+                    .as("%s row %d: %s vs %s", t.typeName(), r, actual, expected)
+                    .isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void groupedDotsEqualSingleDotsBitForBit(RowKernel k) {

@@ -20,7 +20,10 @@ import static io.quantarena.core.kernel.cpu.VectorSupport.*;
  * 1 + q/64, with no conversion. Lane quarter c of the low-nibble codes is sub-block c of the half,
  * of the high-nibble codes sub-block 4 + c, so each set is scaled once by a lane-quarter vector of
  * 64·d·sc. q − 32 = 64·(1 + q/64) − 96: the −96·d·sc·Σx terms are one FMA per block with the
- * prepared sums (−1.5·Σx per sub-block, {@link ActivationLayout#Q6_K_CODES}). Four rows at a time.
+ * prepared sums (−1.5·Σx per sub-block, {@link ActivationLayout#Q6_K_CODES}). Four rows at a time,
+ * the low-nibble codes of all four first and the high-nibble ones after: with both sets live
+ * at once C2 ran out of the 32 vector registers, spilled, and re-broadcast constants in the loop
+ * (the written-out rotations also keep it from using a variable rotate).
  */
 final class Q6_KWideRowKernel extends WideRowKernel {
 
@@ -37,6 +40,11 @@ final class Q6_KWideRowKernel extends WideRowKernel {
     private static final int[] LOW_PAIR_SHIFT = WideTables.lanes(i -> i < 8 ? 4 : 2), HIGH_PAIR_SHIFT = WideTables.lanes(i -> i < 8 ? 0 : 2);
     /** Lane quarter c ← sub-block 8·half + 4·high + c. */
     private static final VectorShuffle<Float> LOW_0 = quarters(0), HIGH_0 = quarters(4), LOW_1 = quarters(8), HIGH_1 = quarters(12);
+
+    /** 1.0f and the bits a code keeps, for the bitwise blend that makes 1 + q/64. */
+    private static final IntVector ONES = IntVector.broadcast(I16, ONE), KEEP = IntVector.broadcast(I16, ~CODE_BITS);
+    /** Bits 4..7 of every byte: where a code's qh pair goes. */
+    private static final IntVector HIGH_NIBBLES = IntVector.broadcast(I16, 0xF0F0F0F0);
 
     private static VectorShuffle<Float> quarters(int first) {
         return VectorShuffle.fromOp(F16, i -> first + i / 4);
@@ -79,49 +87,72 @@ final class Q6_KWideRowKernel extends WideRowKernel {
             IntVector qh2 = IntVector.fromMemorySegment(I16, w, q2 + 128, LE), qh3 = IntVector.fromMemorySegment(I16, w, q3 + 128, LE);
             for (int h = 0; h < 2; h++) {
                 VectorShuffle<Integer> dup = h == 0 ? QH_LOW : QH_HIGH;
-                IntVector ones = IntVector.broadcast(I16, ONE), keep = IntVector.broadcast(I16, ~CODE_BITS);
-                IntVector lowNibbles = IntVector.broadcast(I16, 0x0F0F0F0F);
-                // row r: lo = ql low nibbles | qh pair << 4, hi = ql high nibbles | qh pair << 4, per byte
-                IntVector l0 = IntVector.fromMemorySegment(I16, w, q0 + 64 * h, LE), d0 = qh0.rearrange(dup);
-                IntVector hi0 = l0.lanewise(LSHR, 4).bitwiseBlend(d0.lanewise(LSHR, highShift), lowNibbles.not());
-                IntVector lo0 = l0.bitwiseBlend(d0.lanewise(LSHL, lowShift), lowNibbles.not());
-                IntVector l1 = IntVector.fromMemorySegment(I16, w, q1 + 64 * h, LE), d1 = qh1.rearrange(dup);
-                IntVector hi1 = l1.lanewise(LSHR, 4).bitwiseBlend(d1.lanewise(LSHR, highShift), lowNibbles.not());
-                IntVector lo1 = l1.bitwiseBlend(d1.lanewise(LSHL, lowShift), lowNibbles.not());
-                IntVector l2 = IntVector.fromMemorySegment(I16, w, q2 + 64 * h, LE), d2 = qh2.rearrange(dup);
-                IntVector hi2 = l2.lanewise(LSHR, 4).bitwiseBlend(d2.lanewise(LSHR, highShift), lowNibbles.not());
-                IntVector lo2 = l2.bitwiseBlend(d2.lanewise(LSHL, lowShift), lowNibbles.not());
-                IntVector l3 = IntVector.fromMemorySegment(I16, w, q3 + 64 * h, LE), d3 = qh3.rearrange(dup);
-                IntVector hi3 = l3.lanewise(LSHR, 4).bitwiseBlend(d3.lanewise(LSHR, highShift), lowNibbles.not());
-                IntVector lo3 = l3.bitwiseBlend(d3.lanewise(LSHL, lowShift), lowNibbles.not());
                 int xo = xb + 128 * h;
-                FloatVector x0 = FloatVector.fromArray(F16, xp, xo), x1 = FloatVector.fromArray(F16, xp, xo + 64);
-                FloatVector s0 = lo0.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x0);
-                FloatVector t0 = hi0.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x1);
-                FloatVector s1 = lo1.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x0);
-                FloatVector t1 = hi1.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x1);
-                FloatVector s2 = lo2.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x0);
-                FloatVector t2 = hi2.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x1);
-                FloatVector s3 = lo3.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x0);
-                FloatVector t3 = hi3.lanewise(ROL, 17).bitwiseBlend(ones, keep).reinterpretAsFloats().mul(x1);
-                for (int k = 1; k < 4; k++) {
-                    x0 = FloatVector.fromArray(F16, xp, xo + 16 * k);
-                    x1 = FloatVector.fromArray(F16, xp, xo + 64 + 16 * k);
-                    int rot = 17 - 8 * k & 31;
-                    s0 = lo0.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x0, s0);
-                    t0 = hi0.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x1, t0);
-                    s1 = lo1.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x0, s1);
-                    t1 = hi1.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x1, t1);
-                    s2 = lo2.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x0, s2);
-                    t2 = hi2.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x1, t2);
-                    s3 = lo3.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x0, s3);
-                    t3 = hi3.lanewise(ROL, rot).bitwiseBlend(ones, keep).reinterpretAsFloats().fma(x1, t3);
-                }
+                long o = 64L * h;
+                // low-nibble codes of the four rows (sub-blocks 8h..8h+3), then the high-nibble ones:
+                // one set at a time keeps the live vectors within the 32 registers
                 VectorShuffle<Float> low = h == 0 ? LOW_0 : LOW_1, high = h == 0 ? HIGH_0 : HIGH_1;
-                a0 = t0.fma(c0.rearrange(high), s0.fma(c0.rearrange(low), a0));
-                a1 = t1.fma(c1.rearrange(high), s1.fma(c1.rearrange(low), a1));
-                a2 = t2.fma(c2.rearrange(high), s2.fma(c2.rearrange(low), a2));
-                a3 = t3.fma(c3.rearrange(high), s3.fma(c3.rearrange(low), a3));
+                FloatVector x;
+                {
+                    IntVector lo0 = IntVector.fromMemorySegment(I16, w, q0 + o, LE).bitwiseBlend(qh0.rearrange(dup).lanewise(LSHL, lowShift), HIGH_NIBBLES);
+                    IntVector lo1 = IntVector.fromMemorySegment(I16, w, q1 + o, LE).bitwiseBlend(qh1.rearrange(dup).lanewise(LSHL, lowShift), HIGH_NIBBLES);
+                    IntVector lo2 = IntVector.fromMemorySegment(I16, w, q2 + o, LE).bitwiseBlend(qh2.rearrange(dup).lanewise(LSHL, lowShift), HIGH_NIBBLES);
+                    IntVector lo3 = IntVector.fromMemorySegment(I16, w, q3 + o, LE).bitwiseBlend(qh3.rearrange(dup).lanewise(LSHL, lowShift), HIGH_NIBBLES);
+                    x = FloatVector.fromArray(F16, xp, xo + 0);
+                    FloatVector s0 = lo0.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    FloatVector s1 = lo1.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    FloatVector s2 = lo2.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    FloatVector s3 = lo3.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    x = FloatVector.fromArray(F16, xp, xo + 16);
+                    s0 = lo0.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s0);
+                    s1 = lo1.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s1);
+                    s2 = lo2.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s2);
+                    s3 = lo3.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s3);
+                    x = FloatVector.fromArray(F16, xp, xo + 32);
+                    s0 = lo0.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s0);
+                    s1 = lo1.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s1);
+                    s2 = lo2.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s2);
+                    s3 = lo3.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s3);
+                    x = FloatVector.fromArray(F16, xp, xo + 48);
+                    s0 = lo0.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s0);
+                    s1 = lo1.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s1);
+                    s2 = lo2.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s2);
+                    s3 = lo3.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, s3);
+                    a0 = s0.fma(FloatVector.fromArray(F16, scales, 0).rearrange(low), a0);
+                    a1 = s1.fma(FloatVector.fromArray(F16, scales, 16).rearrange(low), a1);
+                    a2 = s2.fma(FloatVector.fromArray(F16, scales, 32).rearrange(low), a2);
+                    a3 = s3.fma(FloatVector.fromArray(F16, scales, 48).rearrange(low), a3);
+                }
+                {
+                    IntVector hi0 = IntVector.fromMemorySegment(I16, w, q0 + o, LE).lanewise(LSHR, 4).bitwiseBlend(qh0.rearrange(dup).lanewise(LSHR, highShift), HIGH_NIBBLES);
+                    IntVector hi1 = IntVector.fromMemorySegment(I16, w, q1 + o, LE).lanewise(LSHR, 4).bitwiseBlend(qh1.rearrange(dup).lanewise(LSHR, highShift), HIGH_NIBBLES);
+                    IntVector hi2 = IntVector.fromMemorySegment(I16, w, q2 + o, LE).lanewise(LSHR, 4).bitwiseBlend(qh2.rearrange(dup).lanewise(LSHR, highShift), HIGH_NIBBLES);
+                    IntVector hi3 = IntVector.fromMemorySegment(I16, w, q3 + o, LE).lanewise(LSHR, 4).bitwiseBlend(qh3.rearrange(dup).lanewise(LSHR, highShift), HIGH_NIBBLES);
+                    x = FloatVector.fromArray(F16, xp, xo + 64);
+                    FloatVector t0 = hi0.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    FloatVector t1 = hi1.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    FloatVector t2 = hi2.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    FloatVector t3 = hi3.lanewise(ROL, 17).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().mul(x);
+                    x = FloatVector.fromArray(F16, xp, xo + 80);
+                    t0 = hi0.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t0);
+                    t1 = hi1.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t1);
+                    t2 = hi2.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t2);
+                    t3 = hi3.lanewise(ROL, 9).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t3);
+                    x = FloatVector.fromArray(F16, xp, xo + 96);
+                    t0 = hi0.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t0);
+                    t1 = hi1.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t1);
+                    t2 = hi2.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t2);
+                    t3 = hi3.lanewise(ROL, 1).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t3);
+                    x = FloatVector.fromArray(F16, xp, xo + 112);
+                    t0 = hi0.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t0);
+                    t1 = hi1.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t1);
+                    t2 = hi2.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t2);
+                    t3 = hi3.lanewise(ROL, 25).bitwiseBlend(ONES, KEEP).reinterpretAsFloats().fma(x, t3);
+                    a0 = t0.fma(FloatVector.fromArray(F16, scales, 0).rearrange(high), a0);
+                    a1 = t1.fma(FloatVector.fromArray(F16, scales, 16).rearrange(high), a1);
+                    a2 = t2.fma(FloatVector.fromArray(F16, scales, 32).rearrange(high), a2);
+                    a3 = t3.fma(FloatVector.fromArray(F16, scales, 48).rearrange(high), a3);
+                }
             }
         }
         // lane sums written out: a helper taking a vector might not be inlined (and would box it)

@@ -16,7 +16,9 @@ public enum ActivationFormat {
      * being taken back with the block sum s = d·Σq stored in <b>bf16</b>. Each product therefore
      * carries 128·d_w·(s − bf16(s)) per block. Established against the reference numbers, not
      * in the spec: with it tiny-llama Q8_0 gives the reference's same-top-token count exactly
-     * and its mean / median / 10 % KLD within 1–3 % (without it 13 % lower).
+     * and its mean / median / 10 % KLD within 1–3 % (without it 13 % lower). Only {@link
+     * CpuBackend#forEvaluation} adds that term; generation keeps the exact product of the
+     * Q8_0-rounded activations.
      */
     Q8_0_BF16_SUM;
 

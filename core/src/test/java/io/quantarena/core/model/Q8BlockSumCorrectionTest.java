@@ -16,7 +16,7 @@ class Q8BlockSumCorrectionTest {
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * A Q8_0 product equals the reference runtime's: unsigned weights (w + 128) times the Q8_0
+     * An evaluation backend's Q8_0 product equals the reference runtime's: unsigned weights (w + 128) times the Q8_0
      * activations, minus 128·d_w·bf16(d_x·Σq) per block; all-positive activations make the bf16
      * rounding of the block sums clearly visible next to the exact product.
      */
@@ -37,12 +37,15 @@ class Q8BlockSumCorrectionTest {
             x[i] = 0.5f + rnd.nextFloat();
         }
         float[] y = new float[n * rows];
-        try (CpuBackend be = new CpuBackend(1)) {
+        float[] generation = new float[n * rows];
+        try (CpuBackend be = CpuBackend.forEvaluation(1); CpuBackend gen = new CpuBackend(1)) {
             be.matMul(new Weight("w", GgmlType.Q8_0, wq, rows, cols), x, n, y);
+            gen.matMul(new Weight("w", GgmlType.Q8_0, wq, rows, cols), x, n, generation);
         }
 
         double worstWith = 0;
         double worstWithout = 0;
+        double worstGeneration = 0;
         for (int t = 0; t < n; t++) {
             for (int r = 0; r < rows; r++) {
                 double with = 0;
@@ -71,9 +74,12 @@ class Q8BlockSumCorrectionTest {
                 }
                 worstWith = Math.max(worstWith, Math.abs(y[t * rows + r] - with));
                 worstWithout = Math.max(worstWithout, Math.abs(y[t * rows + r] - without));
+                worstGeneration = Math.max(worstGeneration, Math.abs(generation[t * rows + r] - without));
             }
         }
         assertThat(worstWith).isLessThan(1e-4);
         assertThat(worstWithout).as("the bf16 block sums must be visible in this test").isGreaterThan(20 * worstWith);
+        // generation and serving skip the emulation: the exact product of the Q8_0-rounded activations
+        assertThat(worstGeneration).isLessThan(1e-4);
     }
 }

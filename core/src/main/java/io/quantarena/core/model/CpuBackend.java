@@ -74,7 +74,7 @@ public final class CpuBackend implements Backend {
         this.kernels = new CpuMatrixKernels(pool);
         this.serialKernels = threads == 1 ? kernels : new CpuMatrixKernels(1);
         boolean reproduce = referenceActivations && referenceKernelArithmetic;
-        this.q8SumCorrection = reproduce ? new Q8BlockSumCorrection() : null;
+        this.q8SumCorrection = reproduce ? new Q8BlockSumCorrection(pool) : null;
         this.pairSaturation = reproduce ? new PairSaturation(pool) : null;
         this.attentionScratch = new AttentionScratch[threads];
         for (int i = 0; i < threads; i++) {

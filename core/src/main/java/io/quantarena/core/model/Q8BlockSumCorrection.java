@@ -1,6 +1,7 @@
 package io.quantarena.core.model;
 
 import io.quantarena.core.kernel.QuantizedVector;
+import io.quantarena.core.kernel.cpu.KernelThreadPool;
 import io.quantarena.core.tensor.GgmlType;
 
 import java.lang.foreign.MemorySegment;
@@ -12,7 +13,9 @@ import java.nio.ByteOrder;
  * ActivationFormat#Q8_0_BF16_SUM}): it multiplies the unsigned weights w + 128 with the
  * activations and subtracts 128·d_w·s with the block sum s = d_x·Σq rounded to bf16, so each
  * 32-element block contributes an extra 128·d_w·(s − bf16(s)). Our kernels form the exact
- * product; this adds that term. Scratch grows with the largest call; not thread-safe.
+ * product; this adds that term. Weight rows are split over the kernel threads (each row's
+ * terms are added in the same order whatever the split). Scratch grows with the largest call;
+ * not thread-safe.
  */
 final class Q8BlockSumCorrection {
 
@@ -21,8 +24,18 @@ final class Q8BlockSumCorrection {
     private static final float WEIGHT_OFFSET = 128f;
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** Rows per task: enough to amortise waking a worker, few enough to balance two threads. */
+    private static final int ROWS_PER_TASK = 64;
+
+    private final KernelThreadPool pool;
     private float[] sumErrors = new float[0];
-    private float[] weightScales = new float[0];
+    /** Per worker: 128·d_w of the blocks of the row it is on. */
+    private final float[][] weightScales;
+
+    Q8BlockSumCorrection(KernelThreadPool pool) {
+        this.pool = pool;
+        this.weightScales = new float[pool.threads()][0];
+    }
 
     /**
      * Adds the term to {@code y[t·rows + r]} for the {@code n} activation rows of {@code x}
@@ -36,9 +49,6 @@ final class Q8BlockSumCorrection {
         int nb = w.cols() / BLOCK;
         if (sumErrors.length < n * nb) {
             sumErrors = new float[n * nb];
-        }
-        if (weightScales.length < nb) {
-            weightScales = new float[nb];
         }
         MemorySegment a = x.data();
         for (int t = 0; t < n; t++) {
@@ -56,20 +66,46 @@ final class Q8BlockSumCorrection {
         }
         MemorySegment data = w.data();
         int rows = w.rows();
-        for (int r = 0; r < rows; r++) {
-            long row = r * w.rowBytes();
-            for (int b = 0; b < nb; b++) {
-                weightScales[b] = WEIGHT_OFFSET * Float.float16ToFloat(data.get(LE_SHORT, row + (long) b * BLOCK_BYTES));
+        float[] errors = sumErrors;
+        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        pool.run(tasks, (worker, task) -> {
+            if (weightScales[worker].length < nb) {
+                weightScales[worker] = new float[nb];
             }
-            for (int t = 0; t < n; t++) {
-                int e = t * nb;
-                int o = t * rows + r;
-                // block by block into y; the order is arbitrary (Q8 activations make last-bit changes chaotic),
-                // this one reproduced the reference's same-top-token count
+            float[] scales = weightScales[worker];
+            for (int r = task * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r++) {
+                long row = r * w.rowBytes();
                 for (int b = 0; b < nb; b++) {
-                    y[o] += weightScales[b] * sumErrors[e + b];
+                    scales[b] = WEIGHT_OFFSET * Float.float16ToFloat(data.get(LE_SHORT, row + (long) b * BLOCK_BYTES));
+                }
+                // block by block into y; the order is arbitrary (Q8 activations make last-bit changes chaotic),
+                // this one reproduced the reference's same-top-token count. Four tokens at a time: four
+                // independent addition chains instead of one waiting on the adder's latency.
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    int e = t * nb;
+                    float a0 = y[t * rows + r], a1 = y[(t + 1) * rows + r], a2 = y[(t + 2) * rows + r], a3 = y[(t + 3) * rows + r];
+                    for (int b = 0; b < nb; b++) {
+                        float sc = scales[b];
+                        a0 += sc * errors[e + b];
+                        a1 += sc * errors[e + nb + b];
+                        a2 += sc * errors[e + 2 * nb + b];
+                        a3 += sc * errors[e + 3 * nb + b];
+                    }
+                    y[t * rows + r] = a0;
+                    y[(t + 1) * rows + r] = a1;
+                    y[(t + 2) * rows + r] = a2;
+                    y[(t + 3) * rows + r] = a3;
+                }
+                for (; t < n; t++) {
+                    int e = t * nb;
+                    float acc = y[t * rows + r];
+                    for (int b = 0; b < nb; b++) {
+                        acc += scales[b] * errors[e + b];
+                    }
+                    y[t * rows + r] = acc;
                 }
             }
-        }
+        });
     }
 }

@@ -22,9 +22,10 @@ class Q8BlockSumCorrectionTest {
      */
     @Test
     void q8_0ProductsTakeTheOffsetBackWithBf16BlockSums() {
-        int rows = 8;
+        // 70 rows: two tasks of the row split; 6 tokens: a group of four and two single ones
+        int rows = 70;
         int cols = 128;
-        int n = 3;
+        int n = 6;
         Random rnd = new Random(11);
         float[] wf = new float[rows * cols];
         for (int i = 0; i < wf.length; i++) {
@@ -38,7 +39,7 @@ class Q8BlockSumCorrectionTest {
         }
         float[] y = new float[n * rows];
         float[] generation = new float[n * rows];
-        try (CpuBackend be = CpuBackend.forEvaluation(1); CpuBackend gen = new CpuBackend(1)) {
+        try (CpuBackend be = CpuBackend.forEvaluation(2); CpuBackend gen = new CpuBackend(1)) {
             be.matMul(new Weight("w", GgmlType.Q8_0, wq, rows, cols), x, n, y);
             gen.matMul(new Weight("w", GgmlType.Q8_0, wq, rows, cols), x, n, generation);
         }

@@ -51,7 +51,7 @@ public final class HugePageMemory {
                     MemorySegment aligned = MemorySegment.ofAddress(start).reinterpret(bytes);
                     // advice only: a refusal leaves ordinary pages, which still work
                     int ignored = (int) c[1].invokeExact(aligned, (bytes + HUGE_PAGE - 1) & -HUGE_PAGE, MADV_HUGEPAGE);
-                    return MemorySegment.ofAddress(start).reinterpret(bytes, arena, s -> unmap(c[2], raw, length));
+                    return aligned.reinterpret(arena, s -> unmap(c[2], raw, length));
                 }
             } catch (Throwable t) {
                 // fall through to arena memory

@@ -141,9 +141,6 @@ class RowKernelsTest {
         }
     }
 
-    private static final java.lang.foreign.ValueLayout.OfShort HALF =
-            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** fp16 block scales at the edges of the format: zeros, subnormals, the largest normal, both signs. */
     private static final short[] EDGE_HALVES = {0x0000, (short) 0x8000, 0x0001, (short) 0x8001, 0x03FF, (short) 0x83FF,
             0x0400, 0x7BFF, (short) 0xFBFF, 0x3C00, (short) 0xBC00, 0x1A3D};
@@ -165,7 +162,7 @@ class RowKernelsTest {
         int e = 0;
         for (long blk = 0; blk < blocks; blk++) {
             for (int off : halves) {
-                w.set(HALF, blk * t.bytesPerBlock() + off, EDGE_HALVES[e++ % EDGE_HALVES.length]);
+                w.set(LE_SHORT, blk * t.bytesPerBlock() + off, EDGE_HALVES[e++ % EDGE_HALVES.length]);
             }
         }
         float[] x = gaussian(cols, 9);

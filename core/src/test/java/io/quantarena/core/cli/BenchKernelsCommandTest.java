@@ -15,9 +15,10 @@ class BenchKernelsCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .containsPattern("ceiling 1 thread\\(s\\): read bandwidth [0-9.]+ GB/s, FP32 FMA peak [0-9.]+ GFLOP/s")
-                .contains("wall clock", "per busy second")
-                .containsPattern("(?m)^q8_0 +\\| +[0-9.]+ \\| +[0-9.]+ \\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$")
-                .containsPattern("(?m)^iq4_xs +\\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$");
+                .contains("wall clock", "per busy second", "mv1T in-cache %bw")
+                // type, decode, encode, streamed and in-cache matrix-vector, matrix-matrix
+                .containsPattern("(?m)^q8_0 +\\| +[0-9.]+ \\| +[0-9.]+ \\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$")
+                .containsPattern("(?m)^iq4_xs +\\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+% \\| +[0-9.]+ +[0-9]+%$");
     }
 
     @Test

@@ -10,6 +10,11 @@ import java.util.Arrays;
  * bytes as one vector of int lanes and x in a permuted {@link ActivationLayout}, and interleaves
  * four rows. Decoding (dequantize) and the type come from the format's portable kernel, which
  * {@link RowKernels} also uses instead of this one where vectors are narrower.
+ *
+ * <p>When writing one, check the JIT's log ({@code -XX:+PrintCompilation}) for a tier-4 compile of
+ * its {@code dot4}: a body with more live vectors than the current ones made C1 give up ("out of
+ * virtual registers", tier 3), after which the method was never promoted to C2 and ran interpreted
+ * vector code at a few MB/s.
  */
 abstract class WideRowKernel implements RowKernel {
 

@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * {@code quantarena bench-kernels}: measures this machine's ceilings (main-memory read bandwidth,
@@ -259,12 +259,17 @@ public final class KernelBench {
 
     /** Best wall and CPU times of {@code runs} timed calls after warm-up calls. */
     private Timing best(Body b, int warmup) {
+        return bestTiming(() -> Timing.of(b::run), warmup);
+    }
+
+    /** The best of {@code runs} timings, each taken by {@code timed}, after warm-up ones. */
+    private Timing bestTiming(Supplier<Timing> timed, int warmup) {
         for (int i = 0; i < warmup; i++) {
-            b.run();
+            timed.get();
         }
         Timing best = Timing.NONE;
         for (int i = 0; i < runs; i++) {
-            best = best.min(Timing.of(b::run));
+            best = best.min(timed.get());
         }
         return best;
     }
@@ -348,44 +353,19 @@ public final class KernelBench {
             }
             // >= 0.5 GiB per thread and timed run: the CPU-time clock ticks every 10 ms
             int passes = (int) Math.max(1, (512L << 20) / ((long) rows * rowBytes));
-            IntConsumer pass = t -> {
+            // the threads start together and are timed together, like the ceilings'
+            MachineCeilings.ThreadBody pass = t -> {
                 float[] y = new float[rows];
                 for (int p = 0; p < passes; p++) {
                     for (int i = 0; i < quarter; i++) {
                         k.dot4(w[t], i * rowBytes, quarter * rowBytes, px[t], y, i, quarter);
                     }
                 }
+                return y[0];
             };
-            Timing s = best(() -> onThreads(threads, pass), 2);
+            Timing s = bestTiming(() -> MachineCeilings.timeParallel(threads, pass), 2);
             double bytes = (double) threads * passes * rows * rowBytes;
             return new double[]{bytes / s.wallSeconds(), bytes / s.busySeconds(threads)};
-        }
-    }
-
-    /** Runs {@code body(t)} for t in [0, threads) on that many fresh threads at once and waits for all. */
-    private static void onThreads(int threads, IntConsumer body) {
-        Thread[] ts = new Thread[threads];
-        RuntimeException[] failure = new RuntimeException[1];
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            ts[t] = Thread.ofPlatform().start(() -> {
-                try {
-                    body.accept(id);
-                } catch (RuntimeException e) {
-                    failure[0] = e;
-                }
-            });
-        }
-        for (Thread t : ts) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the in-cache benchmark threads", e);
-            }
-        }
-        if (failure[0] != null) {
-            throw failure[0];
         }
     }
 
